@@ -1,0 +1,51 @@
+package lab;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every script shares (a picocli mixin). Each has an environment-variable default so a
+ * whole session can be pointed elsewhere once, e.g. {@code export REDIS_URL=redis://host:6379}.
+ */
+public class CommonOptions {
+
+    @Option(names = "--quick", defaultValue = "${env:LAB_QUICK:-false}",
+            description = "Seconds instead of minutes: small sample sizes (used by the tests). Env LAB_QUICK.")
+    public boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Folder for this run's CSV files (default: data/<script>). Env LAB_OUT_ROOT sets the parent.")
+    public Path out;
+
+    @Option(names = "--redis-url", defaultValue = "${env:REDIS_URL}", paramLabel = "URL",
+            description = "Use this Redis (redis://[user:password@]host:port[/db] or rediss://...) instead of one the lab starts. Env REDIS_URL.")
+    public String redisUrl;
+
+    @Option(names = "--redis-backend", defaultValue = "${env:LAB_REDIS_BACKEND:-auto}", paramLabel = "KIND",
+            description = "Where Redis comes from: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: url if given, else container if Docker answers, else redis-server on the PATH, else the binary inside the embedded-redis jar). Env LAB_REDIS_BACKEND.")
+    public RedisServer.Backend redisBackend;
+
+    @Option(names = "--redis-image", defaultValue = "${env:LAB_REDIS_IMAGE:-redis:7.2-alpine}", paramLabel = "IMAGE",
+            description = "Container image for the container backend, e.g. valkey/valkey:8, docker.dragonflydb.io/dragonflydb/dragonfly (default ${DEFAULT-VALUE}). Env LAB_REDIS_IMAGE.")
+    public String redisImage;
+
+    @Option(names = "--pg-url", defaultValue = "${env:PG_URL}", paramLabel = "JDBC_URL",
+            description = "Use this PostgreSQL (jdbc:postgresql://host:port/db?user=...) instead of one the lab starts (scripts that need PostgreSQL). Env PG_URL.")
+    public String pgUrl;
+
+    /** The output folder: --out, else $LAB_OUT_ROOT/<script>, else data/<script>. */
+    public Path outDir(String script) {
+        if (out != null) return out;
+        String root = System.getenv("LAB_OUT_ROOT");
+        return Path.of(root == null ? "data" : root, script);
+    }
+
+    /** Full size or quick size of a parameter. */
+    public int pick(int full, int quickValue) {
+        return quick ? quickValue : full;
+    }
+
+    public long pick(long full, long quickValue) {
+        return quick ? quickValue : full;
+    }
+}

@@ -1,0 +1,99 @@
+//DEPS org.testcontainers:testcontainers:2.0.5
+package lab;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/** The container backend (Testcontainers). Used only when a Docker engine answers. */
+public final class Containers {
+    private Containers() {}
+
+    private static Boolean available;
+
+    /** Asks Testcontainers once whether a Docker engine answers; "no" is fast when there is none. */
+    public static synchronized boolean dockerAvailable() {
+        if (available == null) {
+            try {
+                available = DockerClientFactory.instance().isDockerAvailable();
+            } catch (Throwable t) {
+                available = false;
+            }
+        }
+        return available;
+    }
+
+    /** Starts an image with a fixed 127.0.0.1 host port, so a restarted container keeps its address. */
+    static GenericContainer<?> start(String image, int containerPort, List<String> command, String logLine) {
+        if (!dockerAvailable()) {
+            throw new LabException("--redis-backend container: no Docker engine answers (Testcontainers found none); use binary or embedded");
+        }
+        int hostPort = Processes.freePort();
+        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
+                .withExposedPorts(containerPort)
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                        new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), new ExposedPort(containerPort))));
+        if (!command.isEmpty()) c.withCommand(command.toArray(String[]::new));
+        if (logLine != null) c.waitingFor(Wait.forLogMessage(logLine, 1));
+        try {
+            c.start();
+        } catch (RuntimeException e) {
+            throw new LabException("cannot start container " + image + ": " + Lab.oneLine(e));
+        }
+        return c;
+    }
+}
+
+/** Redis in a container: faults through the Docker API (kill, start, pause, unpause). */
+final class ContainerRedis extends RedisServer {
+    private final GenericContainer<?> container;
+    private final String image;
+    private final int port; // fixed host binding: survives kill and start
+
+    private ContainerRedis(GenericContainer<?> c, String image, Map<String, String> config) {
+        super(Backend.container, config);
+        this.container = c;
+        this.image = image;
+        this.port = c.getMappedPort(6379);
+    }
+
+    static ContainerRedis start(String image, Map<String, String> config) {
+        List<String> cmd = new ArrayList<>(List.of("redis-server", "--save", "", "--appendonly", "no"));
+        config.forEach((k, v) -> {
+            cmd.add("--" + k);
+            cmd.addAll(k.equals("save") && !v.isEmpty() ? List.of(v.split(" ")) : List.of(v));
+        });
+        GenericContainer<?> c = Containers.start(image, 6379, cmd, null);
+        ContainerRedis r = new ContainerRedis(c, image, config);
+        r.awaitReady(30_000, null, null);
+        return r;
+    }
+
+    @Override public String host() { return "127.0.0.1"; }
+    @Override public int port() { return port; }
+    @Override public boolean owned() { return true; }
+    @Override public String describe() { return "container " + image + " on 127.0.0.1:" + port(); }
+
+    private com.github.dockerjava.api.DockerClient docker() {
+        return DockerClientFactory.instance().client();
+    }
+
+    @Override public void kill() { docker().killContainerCmd(container.getContainerId()).exec(); }
+
+    @Override
+    public void restart() {
+        docker().startContainerCmd(container.getContainerId()).exec();
+        awaitReady(30_000, null, null);
+    }
+
+    @Override public void pause() { docker().pauseContainerCmd(container.getContainerId()).exec(); }
+    @Override public void resume() { docker().unpauseContainerCmd(container.getContainerId()).exec(); }
+    @Override public void close() { container.stop(); }
+}

@@ -1,0 +1,142 @@
+package lab;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a lab script the way a user would, from tests: in this JVM (fast) or as its own JVM (for exit
+ * codes, Ctrl-C and crash behaviour). Scripts live in the default package, so they are found by name.
+ */
+public final class ScriptRun {
+    private ScriptRun() {}
+
+    /** Exit code and what the script printed. */
+    public record Outcome(int exitCode, String stdout, String stderr) {
+        public String all() {
+            return stdout + stderr;
+        }
+    }
+
+    /** Runs {@code script} in this JVM through {@link Lab#run}, capturing stdout and stderr. */
+    @SuppressWarnings("unchecked")
+    public static synchronized Outcome inProcess(String script, String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            Callable<Integer> cmd = (Callable<Integer>) Class.forName(script).getDeclaredConstructor().newInstance();
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Lab.run(cmd, args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no script class " + script, e);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            oldOut.print(out.toString(StandardCharsets.UTF_8));
+            oldErr.print(err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Starts {@code script} as its own JVM with the test classpath (caller waits or signals it). */
+    public static Process start(Path logFile, Map<String, String> env, String script, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), script));
+        cmd.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code script} as its own JVM to the end (timeout in seconds). */
+    public static Outcome subprocess(long timeoutSeconds, Map<String, String> env, String script, String... args) {
+        try {
+            Path log = Files.createTempFile("lab-run-", ".log");
+            Process p = start(log, env, script, args);
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw new AssertionError(script + " did not finish in " + timeoutSeconds + " s: " + Files.readString(log));
+            }
+            String text = Files.readString(log);
+            Files.deleteIfExists(log);
+            System.out.print(text);
+            return new Outcome(p.exitValue(), text, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Reads a CSV written by {@link Results} (simple RFC 4180) into rows keyed by column name. */
+    public static List<Map<String, String>> csv(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            List<String> header = split(lines.get(0));
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                List<String> cells = split(line);
+                if (cells.size() != header.size()) throw new AssertionError(file + ": row has " + cells.size() + " cells, header " + header.size() + ": " + line);
+                Map<String, String> m = new LinkedHashMap<>();
+                for (int i = 0; i < header.size(); i++) m.put(header.get(i), cells.get(i));
+                rows.add(m);
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> split(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else cur.append(c);
+            } else if (c == '"') quoted = true;
+            else if (c == ',') { out.add(cur.toString()); cur.setLength(0); }
+            else cur.append(c);
+        }
+        out.add(cur.toString());
+        return out;
+    }
+
+    /** The value of one metric row (scenario/test/client/metric), or fails. */
+    public static double metric(List<Map<String, String>> rows, String test, String client, String metric) {
+        return rows.stream().filter(r -> r.get("test").equals(test) && r.get("client").equals(client) && r.get("metric").equals(metric))
+                .mapToDouble(r -> Double.parseDouble(r.get("value"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + test + "/" + client + "/" + metric));
+    }
+
+    /** redis-server / postgres processes that are children of this JVM or were started by the lab. */
+    public static List<ProcessHandle> labServers() {
+        long me = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses().filter(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            return (cmd.contains("redis-server") || cmd.contains("bin/postgres")) && (cmd.contains("redis-lab-") || cmd.contains("pg-lab-")
+                    || p.parent().map(pp -> pp.pid() == me).orElse(false));
+        }).toList();
+    }
+}
