@@ -117,13 +117,15 @@ public final class Processes {
 
     /**
      * A shell that polls this JVM and the child twice a second; when the JVM is gone it kills the
-     * child (only if that pid still runs the same command line, so a recycled pid is never hit).
+     * child, but only if that pid still has the same start time (so a recycled pid is never hit; the
+     * command line is no mark: redis-server rewrites its own).
      */
     private static void watchdog(long childPid) {
         long me = ProcessHandle.current().pid();
-        String script = "c=$(tr -d '\\0' < /proc/" + childPid + "/cmdline 2>/dev/null); "
+        String started = "$(cut -d' ' -f22 /proc/" + childPid + "/stat 2>/dev/null)";
+        String script = "s=" + started + "; "
                 + "while kill -0 " + me + " 2>/dev/null && kill -0 " + childPid + " 2>/dev/null; do sleep 0.5; done; "
-                + "if kill -0 " + childPid + " 2>/dev/null && [ \"$(tr -d '\\0' < /proc/" + childPid + "/cmdline 2>/dev/null)\" = \"$c\" ]; then "
+                + "if [ -n \"$s\" ] && [ \"" + started + "\" = \"$s\" ]; then "
                 + "kill -CONT " + childPid + "; kill -9 " + childPid + "; fi";
         try {
             new ProcessBuilder("sh", "-c", script).redirectErrorStream(true)

@@ -385,6 +385,7 @@ public abstract class RedisServer implements AutoCloseable {
             try {
                 Path dir = Files.createTempDirectory("redis-lab-");
                 SpawnedRedis s = new SpawnedRedis(backend, binary, new LinkedHashMap<>(config), dir, Processes.freePort());
+                s.password = config.get("requirepass"); // the lab's own clients use the password it set
                 s.launch();
                 if (backend == Backend.embedded) {
                     System.err.println("WARNING: no Docker and no redis-server on the PATH; using the Redis " + s.version()

@@ -130,13 +130,19 @@ public final class ScriptRun {
                 .orElseThrow(() -> new AssertionError("no metric " + test + "/" + client + "/" + metric));
     }
 
-    /** redis-server / postgres processes that are children of this JVM or were started by the lab. */
+    /**
+     * Server processes the lab started: their working directory is a lab temp dir ("redis-lab-*",
+     * "pg-lab-*"). (Debian's redis-server is a symlink to redis-check-rdb and rewrites its title, so the
+     * command line is no reliable mark.)
+     */
     public static List<ProcessHandle> labServers() {
-        long me = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses().filter(p -> {
-            String cmd = p.info().commandLine().orElse("");
-            return (cmd.contains("redis-server") || cmd.contains("bin/postgres")) && (cmd.contains("redis-lab-") || cmd.contains("pg-lab-")
-                    || p.parent().map(pp -> pp.pid() == me).orElse(false));
+            try {
+                String cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString();
+                return cwd.contains("redis-lab-") || cwd.contains("pg-lab-");
+            } catch (Exception e) {
+                return false;
+            }
         }).toList();
     }
 }
