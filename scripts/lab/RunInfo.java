@@ -17,10 +17,21 @@ final class RunInfo {
         meta.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         meta.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        meta.put("loadavg_at_start", loadAverage()); // other work on the machine skews latency: say how busy it was
         meta.put("max_heap_mb", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
         meta.put("jedis_version", mavenVersion("redis.clients", "jedis"));
         meta.put("lettuce_version", mavenVersion("io.lettuce", "lettuce-core"));
         meta.put("hdrhistogram_version", mavenVersion("org.hdrhistogram", "HdrHistogram"));
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return String.valueOf(os.getSystemLoadAverage());
+        }
     }
 
     /** The version from a jar's META-INF/maven/.../pom.properties, as resolved on this classpath. */
