@@ -18,8 +18,13 @@ public final class Containers {
 
     private static Boolean available;
 
-    /** Asks Testcontainers once whether a Docker engine answers; "no" is fast when there is none. */
+    /**
+     * Asks Testcontainers once whether a Docker engine answers. When there is plainly no engine to ask
+     * (no DOCKER_HOST, no Docker socket, no Testcontainers config) the answer is "no" at once: asking
+     * Testcontainers would cost every run seconds of strategy probing.
+     */
     public static synchronized boolean dockerAvailable() {
+        if (available == null && !anyEngineConfigured()) available = false;
         if (available == null) {
             try {
                 available = DockerClientFactory.instance().isDockerAvailable();
@@ -28,6 +33,18 @@ public final class Containers {
             }
         }
         return available;
+    }
+
+    static boolean anyEngineConfigured() {
+        if (System.getenv("DOCKER_HOST") != null || System.getenv("TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE") != null) return true;
+        String home = System.getProperty("user.home");
+        String runtime = System.getenv("XDG_RUNTIME_DIR");
+        for (String p : new String[] {"/var/run/docker.sock", "/run/docker.sock", home + "/.docker/run/docker.sock",
+                home + "/.docker/desktop/docker.sock", home + "/.testcontainers.properties", runtime == null ? "/nonexistent" : runtime + "/docker.sock",
+                runtime == null ? "/nonexistent" : runtime + "/podman/podman.sock"}) {
+            if (java.nio.file.Files.exists(java.nio.file.Path.of(p))) return true;
+        }
+        return false;
     }
 
     /** Starts an image with a fixed 127.0.0.1 host port, so a restarted container keeps its address. */

@@ -1,4 +1,5 @@
 //DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-api:2.0.17
 //DEPS org.slf4j:slf4j-nop:2.0.17
 package lab;
 
