@@ -128,11 +128,19 @@ class S1BasicTest {
             // a full-size run, interrupted while it measures
             Process p = ScriptRun.start(dir.resolve(signal + ".log"), Map.of(), "S1_basic", "--out", dir.resolve(signal).toString(),
                     "--redis-backend", "binary", "--ops", "1000000");
-            ProcessHandle server = awaitChildServer(p, dir.resolve(signal + ".log"));
-            new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "script did not stop on SIG" + signal);
-            // after SIGINT the shutdown hook kills it; after SIGKILL the watchdog does (polls every 0.5 s)
-            assertTrue(RedisServer.awaitExit(server, 15_000), "redis-server " + server.pid() + " survived SIG" + signal + " of its script");
+            ProcessHandle server = null;
+            try {
+                server = awaitChildServer(p, dir.resolve(signal + ".log"));
+                new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS), "script did not stop on SIG" + signal);
+                // after SIGINT the shutdown hook kills it; after SIGKILL the watchdog does (polls every 0.5 s)
+                assertTrue(RedisServer.awaitExit(server, 15_000), "redis-server " + server.pid() + " survived SIG" + signal + " of its script");
+            } finally {
+                // whatever failed above, this test leaves nothing running
+                if (server != null) server.destroyForcibly();
+                p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
         }
     }
 
