@@ -20,6 +20,15 @@ import redis.clients.jedis.RedisClient;
 public final class Clients {
     private Clients() {}
 
+    // netty (and so Lettuce) does not log through slf4j-nop and falls back to java.util.logging, which
+    // prints every reconnect attempt and shutdown race on stderr. The scripts count faults themselves.
+    private static final java.util.List<java.util.logging.Logger> QUIET = java.util.List.of(
+            java.util.logging.Logger.getLogger("io.lettuce"), java.util.logging.Logger.getLogger("io.netty"));
+
+    static {
+        for (java.util.logging.Logger l : QUIET) l.setLevel(java.util.logging.Level.OFF);
+    }
+
     public static final String JEDIS = "jedis";
     public static final String LETTUCE = "lettuce";
 
@@ -65,10 +74,15 @@ public final class Clients {
     }
 
     public static io.lettuce.core.RedisClient lettuce(RedisServer s, String clientName, ClientOptions.Builder options) {
+        return lettuce(s, clientName, options, lettuceResources());
+    }
+
+    /** With other client resources (e.g. a custom address resolver that simulates a partition). */
+    public static io.lettuce.core.RedisClient lettuce(RedisServer s, String clientName, ClientOptions.Builder options, ClientResources res) {
         RedisURI uri = RedisURI.create(s.url());
         uri.setClientName(clientName);
         uri.setTimeout(Duration.ofSeconds(2));
-        io.lettuce.core.RedisClient c = io.lettuce.core.RedisClient.create(lettuceResources(), uri);
+        io.lettuce.core.RedisClient c = io.lettuce.core.RedisClient.create(res, uri);
         c.setOptions(options
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))

@@ -1,0 +1,46 @@
+package lab;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Edge case 2 on a spawned Redis: the cut really happens, every invalidation is accounted for, the mitigations are judged. */
+class E2PartitionTest {
+
+    @Test
+    void aCutSubscriberMissesEveryInvalidationAndOnlyTheUnmitigatedL1ServesStaleReads(@TempDir Path dir) {
+        ScriptRun.Outcome o = ScriptRun.inProcess("E2_partition", "--quick", "--cut-seconds", "1", "--observe-seconds", "0.5",
+                "--redis-backend", "binary", "--out", dir.toString());
+        assertTrue(o.exitCode() == Lab.EXIT_PASS || o.exitCode() == Lab.EXIT_FAIL, "ran to the end: " + o.all());
+        List<Map<String, String>> rows = ScriptRun.csv(dir.resolve("metrics.csv"));
+        assertEquals(Results.METRICS_COLUMNS, List.copyOf(rows.get(0).keySet()));
+        for (String client : List.of("jedis", "lettuce")) {
+            for (String variant : List.of("none", "version_check", "flush_on_reconnect")) {
+                String what = client + " " + variant;
+                assertTrue(ScriptRun.metric(rows, variant, client, "disconnects") >= 1, what + ": the cut killed a connection");
+                double published = ScriptRun.metric(rows, variant, client, "published");
+                assertEquals(12, published, what);
+                for (String node : List.of("B", "C")) {
+                    assertEquals(published, ScriptRun.metric(rows, variant, client, "received_" + node) + ScriptRun.metric(rows, variant, client, "lost_" + node), what + " " + node);
+                }
+                // B was really cut off for the whole window (held-off reconnect), C never was
+                assertEquals(published, ScriptRun.metric(rows, variant, client, "lost_B"), what + ": B heard nothing while cut");
+                assertEquals(0, ScriptRun.metric(rows, variant, client, "lost_C"), what + ": the control heard everything");
+                assertTrue(ScriptRun.metric(rows, variant, client, "reads_after_reconnect") > 0, what);
+                assertTrue(ScriptRun.metric(rows, variant, client, "resubscribed_after_heal") >= 0, what);
+            }
+            // without mitigation the L1 of the cut instance serves what it missed; with either mitigation it does not
+            assertTrue(ScriptRun.metric(rows, "none", client, "stale_reads_after_reconnect") > 0, client + ": unmitigated stale reads are measured, not assumed away");
+            assertEquals(ScriptRun.metric(rows, "none", client, "stale_keys"), ScriptRun.metric(rows, "none", client, "still_stale_at_end"), client);
+            assertTrue(ScriptRun.metric(rows, "flush_on_reconnect", client, "l1_flushes_B") >= 1, client + ": the flush ran on resubscribe");
+        }
+        rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).forEach(r ->
+                assertEquals(Criterion.STALE_READS_MITIGATED.evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
+        assertEquals(4, rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).count());
+        assertTrue(S2PubsubTest.ownServers().isEmpty(), "no server left behind");
+    }
+}
