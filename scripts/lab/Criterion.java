@@ -28,6 +28,7 @@ public enum Criterion {
 
     // ---- Scenario metrics that have targets
     POOL_MAX_WAIT_MS("Max pool borrow wait, 4x oversubscribed", "ms", Cmp.LT, 50, "Scenario 3 test 2"),
+    POOL_EXHAUSTION_ERRORS("Requests failed with the pool 4x oversubscribed (graceful queueing)", "count", Cmp.EQ, 0, "Scenario 3 test 2"),
     FAILED_REQUESTS_PCT("Failed requests during a Redis restart", "%", Cmp.LT, 1, "Scenario 3 test 3"),
     STARTUP_MS("API start-up time", "ms", Cmp.LT, 5000, "Scenario 4 test 1"),
     DEGRADED_LATENCY_MS("Latency while Redis is down (P99)", "ms", Cmp.LT, 500, "Scenario 4 test 2"),
@@ -42,6 +43,7 @@ public enum Criterion {
     HERD_DB_QUERIES("PostgreSQL queries for 100 concurrent misses, with coalescing", "count", Cmp.EQ, 1, "Edge Case 3"),
     EMBEDDING_GET_MS("GET latency of a cache entry (P99), compress if above", "ms", Cmp.LE, 10, "Edge Case 4"),
     WARM_STARTUP_MS("Start-up time with pre-warming", "ms", Cmp.LT, 5000, "Deep Question 1"),
+    VERSIONED_WRONG_READS("Wrong or failed reads across a schema change, version-prefixed keys", "count", Cmp.EQ, 0, "Deep Question 2"),
     RDB_DELTA_MS("SET latency delta RDB on vs off (P99)", "ms", Cmp.LT, 1, "Deep Question 3"),
     UNCAUGHT_EXCEPTIONS("Uncaught exceptions", "count", Cmp.EQ, 0, "Success Criteria / Integration");
 

@@ -109,6 +109,7 @@ public final class FixedRate {
         final Recorder service = new Recorder(Latency.HIGHEST_TRACKABLE_NANOS, 3);
         final LongAdder ok = new LongAdder(), errors = new LongAdder(), windowOk = new LongAdder(), windowErrors = new LongAdder();
         final AtomicLong outstanding = new AtomicLong();
+        final AtomicLong outstandingMeasured = new AtomicLong(); // warm-up stragglers are not failures of the measured phase
         final AtomicLong lastCompletionNanos = new AtomicLong();
         final Map<String, LongAdder> errorTypes = new ConcurrentHashMap<>();
 
@@ -134,6 +135,7 @@ public final class FixedRate {
                 }
             } finally {
                 outstanding.decrementAndGet();
+                if (intended >= measuredFromNanos) outstandingMeasured.decrementAndGet();
             }
         }
 
@@ -188,13 +190,14 @@ public final class FixedRate {
             if (intended >= measuredFrom) {
                 scheduled++;
                 lag.recordValue(Recording.clamp(now - intended));
+                rec.outstandingMeasured.incrementAndGet();
             }
             rec.outstanding.incrementAndGet();
             dispatcher.dispatch(intended, rec);
         }
         long drainUntil = System.nanoTime() + cfg.drainMillis() * 1_000_000;
-        while (rec.outstanding.get() > 0 && System.nanoTime() < drainUntil) LockSupport.parkNanos(1_000_000);
-        long unfinished = rec.outstanding.get();
+        while (rec.outstandingMeasured.get() > 0 && System.nanoTime() < drainUntil) LockSupport.parkNanos(1_000_000);
+        long unfinished = rec.outstandingMeasured.get();
         ticker.interrupt();
         try {
             ticker.join(2000);

@@ -136,7 +136,12 @@ public final class ScriptRun {
      * command line is no reliable mark.)
      */
     public static List<ProcessHandle> labServers() {
+        long me = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses().filter(p -> {
+            // ours (a descendant of this JVM) or nobody's (orphaned by a killed run); not another live run's
+            boolean mine = false;
+            for (var a = p.parent(); a.isPresent(); a = a.get().parent()) if (a.get().pid() == me) mine = true;
+            if (!mine && p.parent().map(pp -> pp.pid() != 1).orElse(false)) return false;
             try {
                 String cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).toString();
                 return cwd.contains("redis-lab-") || cwd.contains("pg-lab-");

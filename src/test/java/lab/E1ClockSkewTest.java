@@ -1,0 +1,95 @@
+package lab;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Edge case 1 on a spawned Redis: the simulated skew shows up with the sign physics says, only in the
+ * strategies that trust the instances' clocks. Offsets are 2 s, so signs are far above any noise.
+ */
+class E1ClockSkewTest {
+
+    @TempDir static Path dir;
+    static ScriptRun.Outcome run;
+    static List<Map<String, String>> rows;
+
+    @BeforeAll
+    static void runOnce() {
+        run = ScriptRun.inProcess("E1_clock_skew", "--quick", "--samples", "2", "--out", dir.toString());
+        rows = ScriptRun.csv(dir.resolve("metrics.csv"));
+    }
+
+    @Test
+    void serverTimeIsJudgedAndSkewedClocksAreTheContrast() {
+        assertTrue(run.exitCode() == Lab.EXIT_PASS || run.exitCode() == Lab.EXIT_FAIL, run.all());
+        assertEquals(Results.METRICS_COLUMNS, List.copyOf(rows.get(0).keySet()));
+        assertEquals("INFO", status("absolute_pxat"));
+        assertEquals("INFO", status("logical_local"));
+        // 2 s of skew cannot hide: trusting the local clock is off by more than the 500 ms tolerance
+        assertTrue(ScriptRun.metric(rows, "absolute_pxat", "all-instances", "max_abs_error") > 500);
+        assertTrue(ScriptRun.metric(rows, "logical_local", "all-instances", "max_abs_error") > 500);
+        for (String serverTime : List.of("relative_px", "logical_server")) assertNotEquals("INFO", status(serverTime), serverTime);
+        // the seed's mitigation (server time) comes out on top, in either form
+        for (String serverTime : List.of("relative_px", "logical_server")) assertTrue(ScriptRun.metric(rows, "ranking", serverTime, "rank_by_max_abs_error") <= 2, serverTime);
+        assertTrue(ownServers().isEmpty(), "a Redis started by this run is still running: " + ownServers());
+    }
+
+    @Test
+    void absoluteExpiryFromAClockAheadExpiresLateAndFromAClockBehindEarly() {
+        assertTrue(mean("absolute_pxat", "w+2000ms") > 1000, "writer ahead: deadline too far: late");
+        assertTrue(mean("absolute_pxat", "w-2000ms") < -1000, "writer behind: deadline too near: early");
+        // relative TTLs are counted by Redis: the writer's clock does not move them
+        for (String w : List.of("w+2000ms", "w-2000ms")) {
+            assertTrue(Math.abs(mean("relative_px", w)) < Math.abs(mean("absolute_pxat", w)), w);
+        }
+    }
+
+    @Test
+    void appSideExpiryDependsOnTheReadersClockUnlessServerTimeIsUsed() {
+        assertTrue(mean("logical_local", "w+0ms/r+2000ms") < -1000, "reader ahead sees the value expire early");
+        assertTrue(mean("logical_local", "w+0ms/r-2000ms") > 1000, "reader behind keeps it too long");
+        double ahead = mean("logical_server", "w+0ms/r+2000ms"), behind = mean("logical_server", "w+0ms/r-2000ms");
+        assertTrue(Math.abs(ahead - behind) < 1000, "with Redis TIME the reader's clock does not matter: " + ahead + " vs " + behind);
+    }
+
+    @Test
+    void samplesTableHasOneRowPerProbe() {
+        List<Map<String, String>> s = ScriptRun.csv(dir.resolve("expiry_samples.csv"));
+        assertEquals(List.of("scenario", "strategy", "writer_offset_ms", "reader_offset_ms", "sample", "ttl_ms", "observed_ms", "error_ms",
+                "expected_error_ms", "poll_gap_ms"), List.copyOf(s.get(0).keySet()));
+        // 3 instances x 2 samples for the Redis-decided strategies, 3 x 3 pairs x 2 for the app-side ones
+        assertEquals(2 * 3 * 2 + 2 * 9 * 2, s.size());
+        for (Map<String, String> r : s) {
+            assertTrue(Double.parseDouble(r.get("observed_ms")) >= 0, r.toString());
+            assertEquals(Double.parseDouble(r.get("observed_ms")) - Double.parseDouble(r.get("ttl_ms")), Double.parseDouble(r.get("error_ms")), 1e-3);
+        }
+    }
+
+    @Test
+    void badInputIsAOneLineError() {
+        ScriptRun.Outcome o = ScriptRun.inProcess("E1_clock_skew", "--ttl-ms", "10", "--out", dir.resolve("bad").toString());
+        assertEquals(Lab.EXIT_ERROR, o.exitCode());
+        assertTrue(o.stderr().contains("--ttl-ms"), o.stderr());
+    }
+
+    static String status(String strategy) {
+        return rows.stream().filter(r -> r.get("test").equals(strategy) && r.get("metric").equals("max_abs_error"))
+                .map(r -> r.get("status")).findFirst().orElseThrow();
+    }
+
+    static double mean(String strategy, String who) {
+        return ScriptRun.metric(rows, strategy, who, "error_mean");
+    }
+
+    /** Lab servers started from this JVM (other lab runs on the machine may have their own). */
+    static List<ProcessHandle> ownServers() {
+        long me = ProcessHandle.current().pid();
+        return ScriptRun.labServers().stream().filter(p -> p.parent().map(pp -> pp.pid() == me).orElse(false)).toList();
+    }
+}
