@@ -199,7 +199,7 @@ public class E1_clock_skew implements Callable<Integer> {
                             }
                         }
                     }
-                    sleepMillis(3); // spread the deadlines a little so they do not all fall in one poll round
+                    Lab.sleepMillis(3); // spread the deadlines a little so they do not all fall in one poll round
                 }
                 poll(observer, probes, TimeUnit.MILLISECONDS.toNanos(ttlMillis + 2 * maxSkew + 5000));
             } finally {
@@ -285,7 +285,7 @@ public class E1_clock_skew implements Callable<Integer> {
                 return true;
             });
             progress.tick(probes.size() - open.size());
-            if (pollMillis > 0) sleepMillis(pollMillis);
+            if (pollMillis > 0) Lab.sleepMillis(pollMillis);
         }
     }
 
@@ -296,12 +296,4 @@ public class E1_clock_skew implements Callable<Integer> {
         return Long.parseLong(new String(t.get(0))) * 1000 + Long.parseLong(new String(t.get(1))) / 1000;
     }
 
-    static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted");
-        }
-    }
 }

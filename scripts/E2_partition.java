@@ -82,9 +82,7 @@ public class E2_partition implements Callable<Integer> {
         if (cutMillis < 100 || observeMillis < 100 || invalidations < 1 || keyCount < 1) {
             throw new LabException("--cut-seconds and --observe-seconds must be >= 0.1, --invalidations and --keys >= 1");
         }
-        for (String c : clients) {
-            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        Clients.requireKnown(clients);
         Results out = new Results("E2_partition", common.outDir("E2_partition"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
@@ -171,7 +169,7 @@ public class E2_partition implements Callable<Integer> {
                         freshAt.putIfAbsent(k, t1);
                     }
                 }
-                Invalidation.sleepMillis(10);
+                Lab.sleepMillis(10);
             }
             long stillStale = firstStaleAt.keySet().stream().filter(k -> !freshAt.containsKey(k)).count();
             double windowMillis = 0;
@@ -226,6 +224,6 @@ public class E2_partition implements Callable<Integer> {
 
     static void sleepUntil(long nanos) {
         long wait = nanos - System.nanoTime();
-        if (wait > 0) Invalidation.sleepMillis(wait / 1_000_000);
+        if (wait > 0) Lab.sleepMillis(wait / 1_000_000);
     }
 }

@@ -121,9 +121,7 @@ public class E4_embedding_size implements Callable<Integer> {
         Map<String, Codec> codecs = new LinkedHashMap<>();
         for (String e : encodings) codecs.put(e, codec(e));
         if (!codecs.containsKey("json")) throw new LabException("--encodings must include json (the seed's baseline)");
-        for (String c : clients) {
-            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        Clients.requireKnown(clients);
 
         Results out = new Results("E4_embedding_size", common.outDir("E4_embedding_size"));
         Results.Table curve = out.table("curve.csv", "scenario", "client", "encoding", "chunks", "bytes", "encode_ms_p50",

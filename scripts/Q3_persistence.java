@@ -100,9 +100,7 @@ public class Q3_persistence implements Callable<Integer> {
         long warmupMillis = common.pick(2000L, 500L);
         Map<String, RedisServer.Needs> all = modeNeeds();
         for (String m : modes) if (!all.containsKey(m)) throw new LabException("unknown mode '" + m + "' (" + String.join(", ", all.keySet()) + ")");
-        for (String c : clients) {
-            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        Clients.requireKnown(clients);
         if (seconds < 1 || preload < 1 || !(ratePerSecond > 0)) throw new LabException("--duration-s and --preload-mb must be >= 1, --rate > 0");
 
         Results out = new Results(SCRIPT, common.outDir(SCRIPT));

@@ -73,9 +73,7 @@ public class S1_basic implements Callable<Integer> {
         int n = ops != null ? ops : common.pick(1000, 200);
         int ttlN = ttlSamples != null ? ttlSamples : common.pick(100, 20);
         if (n < 1 || ttlN < 1) throw new LabException("--ops and --ttl-samples must be >= 1");
-        for (String c : clients) {
-            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        Clients.requireKnown(clients);
 
         Results out = new Results("S1_basic", common.outDir("S1_basic"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
@@ -160,11 +158,11 @@ public class S1_basic implements Callable<Integer> {
                 o.setPx(k[i], "v", ttlMillis);
                 setAt[i] = (a + System.nanoTime()) / 2;
                 lastSeen[i] = setAt[i];
-                sleepMillis(5); // spread the keys so they do not all expire in the same poll round
+                Lab.sleepMillis(5); // spread the keys so they do not all expire in the same poll round
             }
             int remaining = size;
             long pollFrom = setAt[0] + TimeUnit.MILLISECONDS.toNanos(ttlMillis - 100);
-            while (System.nanoTime() < pollFrom) sleepMillis(1);
+            while (System.nanoTime() < pollFrom) Lab.sleepMillis(1);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (remaining > 0 && System.nanoTime() < deadline) {
                 for (int i = 0; i < size; i++) {
@@ -179,7 +177,7 @@ public class S1_basic implements Callable<Integer> {
                         remaining--;
                     }
                 }
-                sleepMillis(1);
+                Lab.sleepMillis(1);
             }
             for (int i = 0; i < size; i++) {
                 if (goneAt[i] == 0) throw new LabException(client + ": key with a " + ttlMillis + " ms TTL still present after 5 s");
@@ -324,12 +322,4 @@ public class S1_basic implements Callable<Integer> {
         }
     }
 
-    static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted");
-        }
-    }
 }

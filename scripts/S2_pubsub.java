@@ -89,9 +89,7 @@ public class S2_pubsub implements Callable<Integer> {
         if (n < 1 || hfSeconds < 1 || stepSeconds < 1 || killCount < 1 || maxRamp < 0 || !(ratePerSecond > 0)) {
             throw new LabException("--messages, --seconds, --ramp-step-seconds, --kills and --rate must be >= 1 (--ramp-max >= 0)");
         }
-        for (String c : clients) {
-            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        Clients.requireKnown(clients);
 
         Results out = new Results("S2_pubsub", common.outDir("S2_pubsub"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
@@ -249,7 +247,7 @@ public class S2_pubsub implements Callable<Integer> {
         int killed = 0;
         double worstMillis = 0;
         long seenBefore = b.reconnects();
-        Invalidation.sleepMillis(500);
+        Lab.sleepMillis(500);
         for (int k = 1; k <= killCount; k++) {
             long oldId = Invalidation.connectedId(redis, b.receiverName(), true);
             long t0 = System.nanoTime();
@@ -260,7 +258,7 @@ public class S2_pubsub implements Callable<Integer> {
             if (!Double.isNaN(ms)) Latency.record(gap, (long) (ms * 1e6));
             worstMillis = Double.isNaN(ms) || Double.isNaN(worstMillis) ? Double.NaN : Math.max(worstMillis, ms);
             Progress.line(String.format("%s kill %d: %d connection(s) killed, resubscribed after %.1f ms", client, k, kc, ms));
-            Invalidation.sleepMillis(Math.max(0, spacingMillis - (long) (Double.isNaN(ms) ? 0 : ms)));
+            Lab.sleepMillis(Math.max(0, spacingMillis - (long) (Double.isNaN(ms) ? 0 : ms)));
         }
         FixedRate.Result r = load.join();
         Invalidation.drain(p, nodes, 1000, 5000);

@@ -375,7 +375,7 @@ public class S3_pool implements Callable<Integer> {
                 Histogram h = b < 0 ? Latency.newHistogram() : latency;
                 if (sync != null) syncBurst(sync, h, b < 0 ? new ConcurrentHashMap<>() : errors);
                 else asyncBurst(s.async(), h, b < 0 ? new ConcurrentHashMap<>() : errors);
-                sleep(20); // bursts, not a closed loop: let the pool settle between them
+                Lab.sleepMillis(20); // bursts, not a closed loop: let the pool settle between them
             }
             long errorCount = errors.values().stream().mapToLong(LongAdder::sum).sum();
             out.latency("exhaustion", client, "burst_get", latency);
@@ -641,12 +641,4 @@ public class S3_pool implements Callable<Integer> {
         }
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted");
-        }
-    }
 }

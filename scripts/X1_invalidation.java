@@ -114,9 +114,7 @@ public class X1_invalidation implements Callable<Integer> {
         long cutMillis = (long) (1000 * (cutSeconds != null ? cutSeconds : common.quick ? 1 : 5));
         if (n < 1 || rateSeconds < 1 || cutMillis < 100) throw new LabException("--messages and --seconds must be >= 1, --cut-seconds >= 0.1");
         for (String m : mechanisms) if (!MECHANISMS.contains(m)) throw new LabException("unknown mechanism '" + m + "' (" + String.join(", ", MECHANISMS) + ")");
-        for (String c : clients) {
-            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        Clients.requireKnown(clients);
         Results out = new Results("X1_invalidation", common.outDir("X1_invalidation"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
@@ -205,7 +203,7 @@ public class X1_invalidation implements Callable<Integer> {
         for (int i = 0; i < cutKeys.length; i++) {
             c.a.publish(q.next(cutKeys[i]));
             long wait = cutStart + (i + 1) * cutMillis * 1_000_000L / cutKeys.length - System.nanoTime();
-            if (wait > 0) Invalidation.sleepMillis(wait / 1_000_000);
+            if (wait > 0) Lab.sleepMillis(wait / 1_000_000);
         }
         long healAt = System.nanoTime();
         Invalidation.heal(c.b);
@@ -476,7 +474,7 @@ public class X1_invalidation implements Callable<Integer> {
                             // the connection was killed: the pool replaces it on the next use
                         }
                     }
-                    Invalidation.sleepMillis(1);
+                    Lab.sleepMillis(1);
                 }
             }, name + "-poller");
             poller.setDaemon(true);

@@ -90,9 +90,7 @@ public class X2_saturation implements Callable<Integer> {
         }
         if (stepMillis < 200 || keyCount < 1 || !(p99LimitMillis > 0)) throw new LabException("--step-s must be >= 0.2, --keys and --p99-limit-ms > 0");
         for (int c : jedisConcurrency) if (c < 1) throw new LabException("--jedis-concurrency values must be >= 1");
-        for (String c : clients) {
-            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        Clients.requireKnown(clients);
 
         Results out = new Results("X2_saturation", common.outDir("X2_saturation"));
         String machine = Runtime.getRuntime().availableProcessors() + " cores shared by the load generator, the clients and redis-server";

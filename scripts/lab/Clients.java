@@ -32,6 +32,13 @@ public final class Clients {
     public static final String JEDIS = "jedis";
     public static final String LETTUCE = "lettuce";
 
+    /** Fails with a one-line error on a client name the lab does not know. */
+    public static void requireKnown(java.util.Collection<String> clients) {
+        for (String c : clients) {
+            if (!c.equals(JEDIS) && !c.equals(LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
+        }
+    }
+
     /** A pool config with the given size; borrow waits at most {@code maxWaitMillis} (then a counted error). */
     public static ConnectionPoolConfig pool(int size, long maxWaitMillis) {
         ConnectionPoolConfig pc = new ConnectionPoolConfig();

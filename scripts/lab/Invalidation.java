@@ -186,7 +186,7 @@ public final class Invalidation {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             while (books(publisher).received() < expected) {
                 if (System.nanoTime() > deadline) return false;
-                sleepMillis(1);
+                Lab.sleepMillis(1);
             }
             return true;
         }
@@ -252,7 +252,7 @@ public final class Invalidation {
                 t.close();
                 throw new LabException(t.client() + " " + t.mechanism() + ": " + t.node().name + " did not subscribe within " + timeoutMillis + " ms");
             }
-            sleepMillis(1);
+            Lab.sleepMillis(1);
         }
     }
 
@@ -356,7 +356,7 @@ public final class Invalidation {
             boolean first = true;
             while (!closed) {
                 if (held(subName)) {
-                    sleepMillis(5);
+                    Lab.sleepMillis(5);
                     continue;
                 }
                 try (Jedis j = new Jedis(bus.server().hostAndPort(), bus.server().jedisConfig().clientName(subName).build())) {
@@ -369,7 +369,7 @@ public final class Invalidation {
                     current = ps;
                     j.subscribe(ps, bus.address()); // blocks until unsubscribed or the connection breaks
                 } catch (RuntimeException e) {
-                    if (!closed) sleepMillis(10); // connection refused or killed: retry soon
+                    if (!closed) Lab.sleepMillis(10); // connection refused or killed: retry soon
                 }
             }
         }
@@ -487,7 +487,7 @@ public final class Invalidation {
             boolean first = true;
             while (!closed) {
                 if (held(readName)) {
-                    sleepMillis(5);
+                    Lab.sleepMillis(5);
                     continue;
                 }
                 try (Jedis j = new Jedis(bus.server().hostAndPort(), bus.server().jedisConfig().clientName(readName).socketTimeoutMillis(2000).build())) {
@@ -505,7 +505,7 @@ public final class Invalidation {
                         }
                     }
                 } catch (RuntimeException e) {
-                    if (!closed) sleepMillis(10);
+                    if (!closed) Lab.sleepMillis(10);
                 }
             }
         }
@@ -581,7 +581,7 @@ public final class Invalidation {
                 } catch (RuntimeException e) {
                     if (closed) break;
                     failed = true;
-                    sleepMillis(10);
+                    Lab.sleepMillis(10);
                 }
             }
         }
@@ -667,7 +667,7 @@ public final class Invalidation {
             } else if (System.nanoTime() - lastChange > TimeUnit.MILLISECONDS.toNanos(quietMillis)) {
                 return;
             }
-            sleepMillis(5);
+            Lab.sleepMillis(5);
         }
     }
 
@@ -679,17 +679,9 @@ public final class Invalidation {
         while (System.nanoTime() < deadline) {
             long id = connectedId(s, name, needSub);
             if (id > 0 && id != oldId) return (System.nanoTime() - startNanos) / 1e6;
-            sleepMillis(2);
+            Lab.sleepMillis(2);
         }
         return Double.NaN;
     }
 
-    public static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted");
-        }
-    }
 }

@@ -59,6 +59,16 @@ public final class Lab {
                 + " (set LAB_DEBUG=1 for the stack trace)";
     }
 
+    /** Thread.sleep that turns an interrupt (Ctrl-C) into a LabException, so loops end cleanly. */
+    public static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted");
+        }
+    }
+
     public static String version(Class<?> inJar, String fallback) {
         Package p = inJar.getPackage();
         String v = p == null ? null : p.getImplementationVersion();

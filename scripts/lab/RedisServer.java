@@ -300,7 +300,7 @@ public abstract class RedisServer implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 last = e;
-                sleep(20);
+                Lab.sleepMillis(20);
             }
         }
         throw new LabException(describe() + " did not answer PING within " + timeoutMillis + " ms: "
@@ -317,14 +317,6 @@ public abstract class RedisServer implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted");
-        }
-    }
 
     /** The Redis 6.2 binary shipped inside the embedded-redis jar, extracted once per user. */
     static Path embeddedBinary() {
@@ -440,7 +432,7 @@ public abstract class RedisServer implements AutoCloseable {
                     return;
                 } catch (LabException e) {
                     if (attempt >= 20) throw e;
-                    sleep(50);
+                    Lab.sleepMillis(50);
                 }
             }
         }
