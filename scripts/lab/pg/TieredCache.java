@@ -56,6 +56,11 @@ public final class TieredCache implements AutoCloseable {
     public final LongAdder requests = new LongAdder(), l1Hits = new LongAdder(), l2Hits = new LongAdder(),
             l3Served = new LongAdder(), coalescedWaits = new LongAdder(), notFound = new LongAdder(),
             l2Errors = new LongAdder(), l2Rejected = new LongAdder();
+    /** L2 calls (through the breaker, any outcome) that took at least {@link #l2SlowThresholdNanos}: e.g. calls that paid a client timeout. */
+    public final LongAdder l2SlowCalls = new LongAdder();
+    public volatile long l2SlowThresholdNanos = Long.MAX_VALUE;
+    /** The breaker's slow-call threshold: calls slower than this count as slow, 50% slow calls open it. */
+    public static final Duration SLOW_L2_CALL = Duration.ofMillis(100);
     private final AtomicLong firstL2OkAfterMark = new AtomicLong(), firstL2HitAfterMark = new AtomicLong();
 
     public TieredCache(Config cfg, L2 l2, ChunkTable l3, String keyPrefix) {
@@ -69,6 +74,10 @@ public final class TieredCache implements AutoCloseable {
                 .slidingWindowSize(10)
                 .minimumNumberOfCalls(5)
                 .failureRateThreshold(50)
+                // a Redis that answers, but slowly (swapping, a big KEYS, a hung replica link), trips it too:
+                // far above a healthy loopback call (< 1 ms), below any sane client timeout
+                .slowCallDurationThreshold(SLOW_L2_CALL)
+                .slowCallRateThreshold(50)
                 .waitDurationInOpenState(cfg.breakerOpen())
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .recordExceptions(Exception.class)
@@ -95,14 +104,17 @@ public final class TieredCache implements AutoCloseable {
             l1Hits.increment();
             return new Served(Tier.L1, v);
         }
-        v = guarded(() -> l2.get(key(id)));
+        v = guarded(() -> l2.get(key(id)), L2_FAILED);
+        // after a failed L2 read, no write-back: on a hung Redis it would make the request wait a second timeout
+        boolean fillL2 = v != L2_FAILED;
+        if (!fillL2) v = null;
         if (v != null) {
             l2Hits.increment();
             firstL2HitAfterMark.compareAndSet(0, System.nanoTime());
             l1.put(id, v);
             return new Served(Tier.L2, v);
         }
-        v = cfg.coalesce() ? coalescedLoad(id) : loadAndFill(id);
+        v = cfg.coalesce() ? coalescedLoad(id, fillL2) : loadAndFill(id, fillL2);
         if (v == null) {
             notFound.increment();
             return new Served(Tier.NOT_FOUND, null);
@@ -112,11 +124,11 @@ public final class TieredCache implements AutoCloseable {
     }
 
     /** L3 query, then fill L1 and (through the breaker) L2. */
-    private byte[] loadAndFill(long id) {
+    private byte[] loadAndFill(long id, boolean fillL2) {
         byte[] v = l3.load(id);
         if (v != null) {
             l1.put(id, v);
-            guarded(() -> {
+            if (fillL2) guarded(() -> {
                 l2.set(key(id), v, cfg.l2TtlSeconds());
                 return null;
             });
@@ -124,7 +136,7 @@ public final class TieredCache implements AutoCloseable {
         return v;
     }
 
-    private byte[] coalescedLoad(long id) {
+    private byte[] coalescedLoad(long id, boolean fillL2) {
         CompletableFuture<byte[]> mine = new CompletableFuture<>();
         CompletableFuture<byte[]> leader = inflight.putIfAbsent(id, mine);
         if (leader != null) {
@@ -144,7 +156,7 @@ public final class TieredCache implements AutoCloseable {
             // a previous leader may have filled L1 and left between our L1 miss and our registration
             byte[] v = l1.getIfPresent(id);
             if (v != null) coalescedWaits.increment();
-            else v = loadAndFill(id);
+            else v = loadAndFill(id, fillL2);
             mine.complete(v);
             return v;
         } catch (RuntimeException e) {
@@ -155,18 +167,28 @@ public final class TieredCache implements AutoCloseable {
         }
     }
 
-    /** An L2 call through the breaker: any failure or an open breaker means "L2 has nothing", never an error. */
+    /** An L2 call through the breaker: any failure or an open breaker means "L2 has nothing" (onFailure), never an error. */
     private <T> T guarded(Supplier<T> call) {
+        return guarded(call, null);
+    }
+
+    /** Marks a failed (or skipped) L2 read, distinct from a miss. */
+    private static final byte[] L2_FAILED = new byte[0];
+
+    private <T> T guarded(Supplier<T> call, T onFailure) {
+        long t0 = System.nanoTime();
         try {
             T t = breaker.executeSupplier(call);
             firstL2OkAfterMark.compareAndSet(0, System.nanoTime());
             return t;
         } catch (CallNotPermittedException e) {
             l2Rejected.increment();
-            return null;
+            return onFailure;
         } catch (RuntimeException e) {
             l2Errors.increment();
-            return null;
+            return onFailure;
+        } finally {
+            if (System.nanoTime() - t0 >= l2SlowThresholdNanos) l2SlowCalls.increment();
         }
     }
 

@@ -63,7 +63,8 @@ class S4DegradationTest {
     @Test
     void redisReallyDiesAndTheApiServesEveryRequestThenRecovers(@TempDir Path dir) {
         ScriptRun.Outcome o = ScriptRun.inProcess("S4_degradation", "--quick", "--out", dir.toString(), "--chunks", "150",
-                "--up-seconds", "2", "--down-seconds", "3", "--recovery-max-seconds", "20", "--tier-reads", "200");
+                "--up-seconds", "2", "--down-seconds", "3", "--recovery-max-seconds", "20", "--tier-reads", "200",
+                "--hung-seconds", "3", "--resumed-seconds", "2");
         assertTrue(o.exitCode() == Lab.EXIT_PASS || o.exitCode() == Lab.EXIT_FAIL, "ran to the end: " + o.all());
         List<Map<String, String>> rows = ScriptRun.csv(dir.resolve("metrics.csv"));
         tidy(rows);
@@ -86,12 +87,25 @@ class S4DegradationTest {
             assertFalse(Double.isNaN(ScriptRun.metric(rows, "recovery", client, "first_l2_hit_ms")), client + " L2 hit after restart");
             assertEquals(0, ScriptRun.metric(rows, "all_phases", client, "uncaught_exceptions"), client);
             assertEquals(0, ScriptRun.metric(rows, "all_phases", client, "http_5xx"), client);
+            // Redis frozen (SIGSTOP): calls really hung (some paid the client timeout: a dead Redis refuses at
+            // once), the breaker opened, every request still got a 200; after SIGCONT L2 served again
+            assertTrue(ScriptRun.metric(rows, "hung", client, "paused_ms") > 0, client);
+            assertTrue(ScriptRun.metric(rows, "hung", client, "l2_calls_paid_timeout") >= 1, client + " no L2 call waited: Redis was not frozen");
+            assertTrue(ScriptRun.metric(rows, "hung", client, "breaker_opened") >= 1, client + " breaker opened while frozen");
+            assertTrue(ScriptRun.metric(rows, "hung", client, "l2_rejected_by_breaker") > 0, client);
+            assertEquals(0, ScriptRun.metric(rows, "hung", client, "http_5xx_or_failed"), client);
+            assertEquals(0, ScriptRun.metric(rows, "hung", client, "http_5xx"), client);
+            assertTrue(ScriptRun.metric(rows, "hung", client, "scheduled") > 0, client);
+            assertEquals(ScriptRun.metric(rows, "hung", client, "scheduled"), ScriptRun.metric(rows, "hung", client, "ok"), client);
+            assertEquals(ScriptRun.metric(rows, "hung_resumed", client, "scheduled"), ScriptRun.metric(rows, "hung_resumed", client, "ok"), client);
+            assertTrue(ScriptRun.metric(rows, "hung_resumed", client, "breaker_closed") >= 1, client + " breaker closed after SIGCONT");
+            assertFalse(Double.isNaN(ScriptRun.metric(rows, "hung_resumed", client, "first_l2_hit_ms")), client + " L2 hit after SIGCONT");
         }
         // the timeline shows the three phases, and while Redis is dead nothing comes from L2
         List<Map<String, String>> tl = ScriptRun.csv(dir.resolve("degradation_timeline.csv"));
         for (String client : List.of("jedis", "lettuce")) {
             List<Map<String, String>> mine = tl.stream().filter(r -> r.get("client").equals(client)).toList();
-            assertEquals(List.of("up", "down", "recovery"), mine.stream().map(r -> r.get("phase")).distinct().toList(), client);
+            assertEquals(List.of("up", "down", "recovery", "hung", "resumed"), mine.stream().map(r -> r.get("phase")).distinct().toList(), client);
             long upL2 = mine.stream().filter(r -> r.get("phase").equals("up")).mapToLong(r -> Long.parseLong(r.get("l2_hits"))).sum();
             assertTrue(upL2 > 0, client + ": L2 served before the kill (L1 does not absorb everything)");
             List<Map<String, String>> down = mine.stream().filter(r -> r.get("phase").equals("down")).toList();
@@ -99,6 +113,7 @@ class S4DegradationTest {
             down.subList(1, down.size()).forEach(r -> assertEquals("0", r.get("l2_hits"), client + " L2 hit while Redis is dead: " + r));
             assertTrue(down.stream().mapToLong(r -> Long.parseLong(r.get("l3_served"))).sum() > 0, client);
             assertTrue(down.stream().anyMatch(r -> r.get("breaker_state").equals("OPEN")), client);
+            assertTrue(mine.stream().anyMatch(r -> r.get("phase").equals("hung") && !r.get("breaker_state").equals("CLOSED")), client + " breaker not closed while frozen");
         }
         List<Map<String, String>> bt = ScriptRun.csv(dir.resolve("breaker_transitions.csv"));
         assertTrue(bt.stream().anyMatch(r -> r.get("to").equals("OPEN")) && bt.stream().anyMatch(r -> r.get("to").equals("CLOSED")));
