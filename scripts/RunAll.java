@@ -1,0 +1,220 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//SOURCES lab/*.java
+//
+// Runs every experiment of the lab (scripts/[SEQX][0-9]*_*.java: scenarios, edge cases, deep questions,
+// extra studies), each as its own JVM, then regenerates RESULTS.md from the data (scripts/Report.java).
+//
+//   ./jbang scripts/RunAll.java                        full runs into data/, then RESULTS.md
+//   ./jbang scripts/RunAll.java --quick --out /tmp/d   quick runs, report in /tmp/d/RESULTS.md
+//   ./jbang scripts/RunAll.java --only S1_basic,S3_pool
+//   ./jbang scripts/RunAll.java --report-only          RESULTS.md from the data already there
+//
+// A script is started with `java -cp <this JVM's classpath> <Script>` when its class is on this
+// classpath (the Maven test build compiles them all together), else through `./jbang scripts/X.java`
+// (JBang compiles each script with its own //DEPS). Exit 0 = every script passed its criteria,
+// 1 = some failed (or ended in error), 2 = RunAll itself could not run (bad option, report failed).
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import lab.Lab;
+import lab.LabException;
+import lab.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "RunAll", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs every scenario script (each as its own JVM), prints a summary table and regenerates RESULTS.md.")
+public class RunAll implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "Pass --quick to every script (seconds each instead of minutes).")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "ROOT", defaultValue = "data", description = "Parent of the scripts' output folders: ROOT/<script>/ (default: ${DEFAULT-VALUE}).")
+    Path outRoot;
+
+    @Option(names = "--only", split = ",", paramLabel = "NAMES", description = "Run only these scripts, e.g. S1_basic,S3_pool.")
+    List<String> only;
+
+    @Option(names = "--skip", split = ",", paramLabel = "NAMES", description = "Do not run these scripts.")
+    List<String> skip;
+
+    @Option(names = "--report-only", description = "Run no script: regenerate the report from ROOT.")
+    boolean reportOnly;
+
+    @Option(names = "--results", paramLabel = "FILE", description = "Report file (default: RESULTS.md when ROOT is data, else ROOT/RESULTS.md).")
+    Path results;
+
+    @Option(names = "--scripts", paramLabel = "DIR", defaultValue = "scripts", description = "Folder of the scripts (default: ${DEFAULT-VALUE}).")
+    Path scriptsDir;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "20", description = "Per-script time limit; a script still running then is killed and counted as failed (default: ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Option(names = "--launcher", paramLabel = "KIND", defaultValue = "auto", description = "How scripts start: auto, classpath (java -cp this classpath), jbang (./jbang scripts/X.java) (default: ${DEFAULT-VALUE}).")
+    String launcher;
+
+    static final Pattern SCRIPT = Pattern.compile("[SEQX][0-9]+_.*\\.java");
+
+    public static void main(String... args) {
+        Lab.main(new RunAll(), args);
+    }
+
+    record Outcome(String script, int exitCode, double seconds, String lastError) {
+        String status() {
+            return switch (exitCode) {
+                case 0 -> "PASS";
+                case 1 -> "FAIL";
+                case 2 -> "ERROR";
+                case -1 -> "TIMEOUT";
+                default -> "EXIT " + exitCode;
+            };
+        }
+    }
+
+    private volatile Process current;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!List.of("auto", "classpath", "jbang").contains(launcher)) throw new LabException("--launcher must be auto, classpath or jbang, not '" + launcher + "'");
+        if (timeoutMinutes < 1) throw new LabException("--timeout must be >= 1 minute");
+        List<String> all = discover(scriptsDir);
+        for (List<String> names : Arrays.asList(only, skip)) {
+            if (names == null) continue;
+            for (String n : names) if (!all.contains(n)) throw new LabException("no script '" + n + "' in " + scriptsDir + " (scripts: " + String.join(", ", all) + ")");
+        }
+        List<String> chosen = all.stream().filter(s -> only == null || only.contains(s)).filter(s -> skip == null || !skip.contains(s)).toList();
+        Path report = results != null ? results : outRoot.normalize().equals(Path.of("data")) ? Path.of("RESULTS.md") : outRoot.resolve("RESULTS.md");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process p = current;
+            if (p != null && p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+            }
+        }));
+
+        List<Outcome> outcomes = new ArrayList<>();
+        if (!reportOnly) {
+            if (chosen.isEmpty()) throw new LabException("no script left to run after --only/--skip");
+            long start = System.nanoTime();
+            for (int i = 0; i < chosen.size(); i++) {
+                String s = chosen.get(i);
+                Progress.step(String.format(Locale.ROOT, "[%d/%d] %s%s (%.0f s elapsed)", i + 1, chosen.size(), s, quick ? " --quick" : "",
+                        (System.nanoTime() - start) / 1e9));
+                List<String> args = new ArrayList<>(List.of("--out", outRoot.resolve(s).toString()));
+                if (quick) args.add(0, "--quick");
+                Outcome o = run(s, args, timeoutMinutes);
+                outcomes.add(o);
+                Progress.line(s + ": " + o.status() + String.format(Locale.ROOT, " in %.1f s", o.seconds()));
+            }
+            summary(outcomes);
+        }
+
+        Progress.step("report: " + report + " from " + outRoot);
+        Outcome r = run("Report", List.of("--data", outRoot.toString(), "--out", report.toString()), 10);
+        if (r.exitCode() != 0) throw new LabException("the report failed (exit " + r.exitCode() + "): " + r.lastError());
+        boolean allPassed = outcomes.stream().allMatch(o -> o.exitCode() == 0);
+        return allPassed ? Lab.EXIT_PASS : Lab.EXIT_FAIL;
+    }
+
+    /** Experiment scripts by file name, ordered scenarios, edge cases, deep questions, extras, then by name. */
+    public static List<String> discover(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new LabException("no scripts folder: " + dir.toAbsolutePath() + " (run from the lab's root or pass --scripts)");
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> SCRIPT.matcher(n).matches())
+                    .map(n -> n.substring(0, n.length() - ".java".length()))
+                    .sorted(Comparator.comparing((String n) -> "SEQX".indexOf(n.charAt(0))).thenComparing(n -> n)).toList();
+        }
+    }
+
+    /** Runs one script as its own JVM, echoing its output indented; -1 as exit code on timeout. */
+    Outcome run(String script, List<String> args, int minutes) throws IOException {
+        List<String> cmd = command(script);
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        current = p;
+        String[] lastError = {""};
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                PrintWriter w = new PrintWriter(System.out, true);
+                for (String line; (line = r.readLine()) != null; ) {
+                    w.println("    " + line);
+                    if (line.startsWith("error: ")) lastError[0] = line.substring("error: ".length());
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "output-" + script);
+        pump.setDaemon(true);
+        pump.start();
+        int code;
+        try {
+            if (p.waitFor(minutes, TimeUnit.MINUTES)) {
+                code = p.exitValue();
+            } else {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+                code = -1;
+                lastError[0] = "killed after " + minutes + " min";
+            }
+            pump.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            throw new LabException("interrupted");
+        } finally {
+            current = null;
+        }
+        return new Outcome(script, code, (System.nanoTime() - t0) / 1e9, lastError[0]);
+    }
+
+    /** java -cp (this classpath) when the script's class is here, else the lab's JBang launcher. */
+    List<String> command(String script) {
+        boolean here;
+        try {
+            Class.forName(script, false, RunAll.class.getClassLoader());
+            here = true;
+        } catch (ClassNotFoundException e) {
+            here = false;
+        }
+        if (launcher.equals("classpath") || (launcher.equals("auto") && here)) {
+            if (!here) throw new LabException("--launcher classpath: class " + script + " is not on this classpath");
+            return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), script));
+        }
+        Path source = scriptsDir.resolve(script + ".java");
+        Path local = scriptsDir.toAbsolutePath().getParent().resolve("jbang");
+        String jbang = Files.isExecutable(local) ? local.toString() : "jbang";
+        return new ArrayList<>(List.of(jbang, source.toString()));
+    }
+
+    static void summary(List<Outcome> outcomes) {
+        int w = Math.max(6, outcomes.stream().mapToInt(o -> o.script().length()).max().orElse(6));
+        StringBuilder b = new StringBuilder("\n== RunAll — summary ==\n");
+        b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %4s  %9s  %s%n", "script", "status", "exit", "time (s)", "error"));
+        b.append("-".repeat(w + 40)).append('\n');
+        for (Outcome o : outcomes) {
+            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %4d  %9.1f  %s%n", o.script(), o.status(), o.exitCode(), o.seconds(), o.lastError()));
+        }
+        long passed = outcomes.stream().filter(o -> o.exitCode() == 0).count();
+        b.append(passed).append(" of ").append(outcomes.size()).append(" scripts met all their criteria\n");
+        System.out.print(b);
+    }
+}

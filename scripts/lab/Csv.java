@@ -1,0 +1,162 @@
+package lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads the lab's CSV files (data/README.md: header row, RFC 4180 quoting, '.' decimals) and turns
+ * metrics.csv back into {@link Results.Row}s. Every problem is a {@link LabException} with one line
+ * naming the file and the row, so the report and the notebooks fail clearly on bad data.
+ */
+public final class Csv {
+
+    /** A CSV file in memory: its header and its rows (every row as wide as the header). */
+    public record Table(Path file, List<String> columns, List<List<String>> rows) {
+        public int col(String name) {
+            int i = columns.indexOf(name);
+            if (i < 0) throw new LabException(file + ": no column '" + name + "' (columns: " + String.join(",", columns) + ")");
+            return i;
+        }
+
+        public boolean has(String name) {
+            return columns.contains(name);
+        }
+
+        /** The cell as a number; "NaN" and empty are NaN; anything else unparsable is an error. */
+        public double num(List<String> row, String column) {
+            return number(file, rows.indexOf(row) + 2, column, row.get(col(column)));
+        }
+
+        public String str(List<String> row, String column) {
+            return row.get(col(column));
+        }
+    }
+
+    private Csv() {}
+
+    public static Table read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new LabException("missing CSV file: " + file);
+        } catch (IOException e) {
+            throw new LabException("cannot read " + file + ": " + e.getMessage());
+        }
+        List<List<String>> records = parse(file, text);
+        if (records.isEmpty()) throw new LabException("malformed CSV " + file + ": empty file (no header row)");
+        List<String> header = records.get(0);
+        Set<String> seen = new HashSet<>();
+        for (String h : header) {
+            if (h.isBlank() || !seen.add(h)) throw new LabException("malformed CSV " + file + ": bad header " + header);
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 1; i < records.size(); i++) {
+            List<String> r = records.get(i);
+            if (r.size() != header.size()) {
+                throw new LabException("malformed CSV " + file + " line " + (i + 1) + ": " + r.size() + " cells, header has " + header.size());
+            }
+            rows.add(List.copyOf(r));
+        }
+        return new Table(file, List.copyOf(header), List.copyOf(rows));
+    }
+
+    /** RFC 4180 records; a trailing newline does not make an empty record. */
+    static List<List<String>> parse(Path file, String text) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> cur = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false, any = false;
+        int line = 1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') { cell.append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else { if (c == '\n') line++; cell.append(c); }
+                continue;
+            }
+            if (c == '"') { quoted = true; any = true; }
+            else if (c == ',') { cur.add(cell.toString()); cell.setLength(0); any = true; }
+            else if (c == '\r') { /* CRLF */ }
+            else if (c == '\n') {
+                cur.add(cell.toString());
+                out.add(cur);
+                cur = new ArrayList<>();
+                cell.setLength(0);
+                any = false;
+                line++;
+            } else { cell.append(c); any = true; }
+        }
+        if (quoted) throw new LabException("malformed CSV " + file + " line " + line + ": unterminated quote");
+        if (any || cell.length() > 0) { cur.add(cell.toString()); out.add(cur); }
+        return out;
+    }
+
+    static double number(Path file, int line, String column, String s) {
+        return number(file + " line " + line, column, s);
+    }
+
+    /** {@code where} names the file and line (or row) for the error message. */
+    static double number(String where, String column, String s) {
+        if (s.isEmpty() || s.equals("NaN")) return Double.NaN;
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new LabException("malformed CSV " + where + ": column " + column + " is not a number: '" + s + "'");
+        }
+    }
+
+    /** metrics.csv as rows; the columns must be exactly {@link Results#METRICS_COLUMNS}. */
+    public static List<Results.Row> metrics(Path file) {
+        Table t = read(file);
+        if (!t.columns().equals(Results.METRICS_COLUMNS)) {
+            throw new LabException("malformed CSV " + file + ": columns " + t.columns() + ", expected " + Results.METRICS_COLUMNS);
+        }
+        List<Results.Row> rows = new ArrayList<>();
+        for (int i = 0; i < t.rows().size(); i++) {
+            List<String> r = t.rows().get(i);
+            rows.add(metricRow(file + " line " + (i + 2), r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(8), r.get(9)));
+        }
+        return rows;
+    }
+
+    /**
+     * One metrics row from its text cells (also used by the notebooks, which read the CSV with Tablesaw).
+     * A criterion row whose value is NaN is MISSING whatever its status says: missing is never a pass.
+     */
+    public static Results.Row metricRow(String where, String scenario, String test, String client, String metric, String unit,
+                                        String value, String status, String criterion) {
+        double v = number(where, "value", value == null ? "" : value.trim());
+        Criterion c = null;
+        if (criterion != null && !criterion.isBlank()) {
+            try {
+                c = Criterion.valueOf(criterion.trim());
+            } catch (IllegalArgumentException e) {
+                throw new LabException("malformed CSV " + where + ": unknown criterion '" + criterion + "'");
+            }
+        }
+        Criterion.Status st;
+        try {
+            st = Criterion.Status.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new LabException("malformed CSV " + where + ": unknown status '" + status + "' (PASS, FAIL, INFO, MISSING)");
+        }
+        if (c == null && st != Criterion.Status.INFO && st != Criterion.Status.MISSING) {
+            throw new LabException("malformed CSV " + where + ": status " + st + " without a criterion");
+        }
+        if (c != null && st == Criterion.Status.INFO) {
+            throw new LabException("malformed CSV " + where + ": criterion " + c + " with status INFO");
+        }
+        if (c != null && Double.isNaN(v)) st = Criterion.Status.MISSING;
+        return new Results.Row(scenario, test, client, metric, unit, v, c, st);
+    }
+}

@@ -1,0 +1,56 @@
+package lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** RunAll: each script as its own JVM, summary table, report regenerated; bad selections are one-line errors. */
+class RunAllTest {
+
+    @Test
+    void runsTheChosenScriptsAsSubprocessesThenTheReport(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("d");
+        ScriptRun.Outcome o = ScriptRun.inProcess("RunAll", "--quick", "--out", root.toString(), "--only", "S1_basic");
+        assertTrue(o.exitCode() == 0 || o.exitCode() == 1, o.all());
+        assertTrue(o.stdout().contains("== RunAll — summary =="), o.stdout());
+        assertTrue(o.stdout().lines().anyMatch(l -> l.startsWith("S1_basic") && (l.contains("PASS") || l.contains("FAIL"))), o.stdout());
+        // the script's own exit code decides RunAll's
+        String status = ScriptRun.csv(root.resolve("S1_basic/run.csv")).stream().filter(r -> r.get("key").equals("passed")).findFirst().orElseThrow().get("value");
+        assertEquals(status.equals("true") ? 0 : 1, o.exitCode());
+        assertTrue(Files.exists(root.resolve("S1_basic/metrics.csv")));
+        String md = Files.readString(root.resolve("RESULTS.md"));
+        assertTrue(md.contains("## S1_basic"), md);
+
+        // --report-only regenerates without running anything
+        ScriptRun.Outcome again = ScriptRun.inProcess("RunAll", "--report-only", "--out", root.toString());
+        assertEquals(0, again.exitCode(), again.all());
+        assertFalse(again.stdout().contains("summary"), again.stdout());
+        assertTrue(again.stdout().contains("unchanged"), again.stdout());
+    }
+
+    @Test
+    void unknownScriptOrEmptySelectionIsAnError(@TempDir Path dir) {
+        ScriptRun.Outcome o = ScriptRun.inProcess("RunAll", "--quick", "--out", dir.toString(), "--only", "S9_nothing");
+        assertEquals(2, o.exitCode());
+        assertTrue(o.stderr().contains("no script 'S9_nothing'"), o.stderr());
+        ScriptRun.Outcome e = ScriptRun.inProcess("RunAll", "--out", dir.toString(), "--only", "S1_basic", "--skip", "S1_basic");
+        assertEquals(2, e.exitCode());
+        ScriptRun.Outcome r = ScriptRun.inProcess("RunAll", "--report-only", "--out", dir.resolve("none").toString());
+        assertEquals(2, r.exitCode(), r.all());
+        assertTrue(r.stderr().contains("report failed"), r.stderr());
+    }
+
+    @Test
+    void discoversScriptsByFileNamePattern() throws Exception {
+        var names = (java.util.List<?>) Class.forName("RunAll").getDeclaredMethod("discover", Path.class).invoke(null, Path.of("scripts"));
+        assertTrue(names.contains("S1_basic"), names.toString());
+        assertFalse(names.contains("Report"));
+        assertFalse(names.contains("RunAll"));
+        assertEquals("S1_basic", names.get(0));
+    }
+}
