@@ -334,7 +334,33 @@ public class Report implements Callable<Integer> {
             steps.add("Investigate " + (c.gate() ? "" : "(non-gating) ") + c.criterion().description + ": " + Results.num(w.value()) + " " + w.unit()
                     + " vs target " + c.criterion().targetText() + " (" + w.scenario() + " " + w.test() + " " + w.client() + ").");
         }
+        lossFreeMechanisms(d, runs).ifPresent(steps::add);
         for (int i = 0; i < steps.size(); i++) md.append(i + 1).append(". ").append(cell(steps.get(i))).append('\n');
+    }
+
+    /**
+     * When Pub/Sub lost messages, the mechanisms that lost none across a real cut (X1_invalidation's
+     * "<mechanism>:cut" tests: lost_B of published) are the measured way out; named from the data.
+     */
+    static java.util.Optional<String> lossFreeMechanisms(Decision.Result d, List<Run> runs) {
+        boolean pubsubLost = d.criteria().stream().anyMatch(c -> c.criterion() == Criterion.PUBSUB_LOSS_PCT && c.status() == Criterion.Status.FAIL);
+        if (!pubsubLost) return java.util.Optional.empty();
+        Map<String, List<String>> clean = new java.util.TreeMap<>();
+        for (Run run : runs) {
+            for (Results.Row r : run.rows()) {
+                if (!r.test().endsWith(":cut") || !r.metric().equals("lost_B")) continue;
+                double published = run.rows().stream().filter(o -> o.test().equals(r.test()) && o.client().equals(r.client()) && o.metric().equals("published"))
+                        .mapToDouble(Results.Row::value).findFirst().orElse(Double.NaN);
+                if (r.value() == 0 && published > 0) {
+                    clean.computeIfAbsent(r.test().substring(0, r.test().length() - 4), k -> new ArrayList<>()).add(r.client() + " in " + run.name());
+                }
+            }
+        }
+        if (clean.isEmpty()) return java.util.Optional.empty();
+        List<String> named = new ArrayList<>();
+        clean.forEach((m, where) -> named.add(m + " (" + String.join(", ", where) + ")"));
+        return java.util.Optional.of("Pub/Sub is at-most-once: invalidations published while a subscriber reconnects are lost. Lost nothing across a real cut: "
+                + String.join("; ", named) + ". Carry invalidations on it, or bound staleness with version-checked reads (see E2_partition).");
     }
 
     // ------------------------------------------------------------------ charts
