@@ -330,44 +330,42 @@ public final class Invalidation {
         return Clients.lettuce(s, clientName, ClientOptions.builder(), lettuceResources());
     }
 
-    // ---- Pub/Sub, Jedis: a dedicated connection, and our own reconnect loop (Jedis has none for SUBSCRIBE)
+    // ---- Jedis receivers: a dedicated connection each, and our own reconnect loop (Jedis has none
+    //      for SUBSCRIBE or a blocking XREAD loop)
 
-    static final class JedisPubSubTransport implements Transport {
-        private final Bus bus;
-        private final Node node;
-        private final String subName;
-        private final RedisClient pub;
+    abstract static class JedisReceiver implements Transport {
+        final Bus bus;
+        final Node node;
+        final String receiverName;
+        final RedisClient pub;
         private final Thread loop;
         private final AtomicLong reconnects = new AtomicLong();
-        private volatile boolean closed;
-        private volatile JedisPubSub current;
+        volatile boolean closed;
 
-        JedisPubSubTransport(Bus bus, Node node, String base) {
+        JedisReceiver(Bus bus, Node node, String receiverName, String pubName) {
             this.bus = bus;
             this.node = node;
-            this.subName = base + "-sub";
-            this.pub = Clients.jedis(bus.server(), 4, base + "-pub");
-            this.loop = new Thread(this::run, subName);
+            this.receiverName = receiverName;
+            this.pub = Clients.jedis(bus.server(), 4, pubName);
+            this.loop = new Thread(this::run, receiverName);
             loop.setDaemon(true);
             loop.start();
         }
 
+        /** One connection's life: returns or throws when it ends (killed, cut, closed). */
+        abstract void receive(Jedis j);
+
         private void run() {
             boolean first = true;
             while (!closed) {
-                if (held(subName)) {
+                if (held(receiverName)) {
                     Lab.sleepMillis(5);
                     continue;
                 }
-                try (Jedis j = new Jedis(bus.server().hostAndPort(), bus.server().jedisConfig().clientName(subName).build())) {
+                try (Jedis j = new Jedis(bus.server().hostAndPort(), bus.server().jedisConfig().clientName(receiverName).socketTimeoutMillis(2000).build())) {
                     if (!first) reconnects.incrementAndGet();
                     first = false;
-                    JedisPubSub ps = new JedisPubSub() {
-                        @Override public void onMessage(String channel, String message) { node.deliver(message); }
-                        @Override public void onSubscribe(String channel, int count) { node.subscribed(); }
-                    };
-                    current = ps;
-                    j.subscribe(ps, bus.address()); // blocks until unsubscribed or the connection breaks
+                    receive(j);
                 } catch (RuntimeException e) {
                     if (!closed) Lab.sleepMillis(10); // connection refused or killed: retry soon
                 }
@@ -376,33 +374,58 @@ public final class Invalidation {
 
         @Override public Node node() { return node; }
         @Override public String client() { return Clients.JEDIS; }
-        @Override public String mechanism() { return PUBSUB; }
-        @Override public String receiverName() { return subName; }
+        @Override public String receiverName() { return receiverName; }
         @Override public long reconnects() { return reconnects.get(); }
-
-        @Override public void publish(Message m) {
-            pub.publish(bus.address(), m.encode());
-        }
 
         @Override public CompletionStage<?> publishAsync(Message m) {
             publish(m);
             return CompletableFuture.completedFuture(null);
         }
 
+        /** Ends the receiving session (whatever blocks in it), then the loop. */
+        void stopReceiving() {}
+
         @Override public void close() {
             closed = true;
+            stopReceiving();
+            try {
+                loop.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pub.close();
+        }
+    }
+
+    static final class JedisPubSubTransport extends JedisReceiver {
+        private volatile JedisPubSub current;
+
+        JedisPubSubTransport(Bus bus, Node node, String base) {
+            super(bus, node, base + "-sub", base + "-pub");
+        }
+
+        @Override void receive(Jedis j) {
+            JedisPubSub ps = new JedisPubSub() {
+                @Override public void onMessage(String channel, String message) { node.deliver(message); }
+                @Override public void onSubscribe(String channel, int count) { node.subscribed(); }
+            };
+            current = ps;
+            j.subscribe(ps, bus.address()); // blocks until unsubscribed or the connection breaks
+        }
+
+        @Override public String mechanism() { return PUBSUB; }
+
+        @Override public void publish(Message m) {
+            pub.publish(bus.address(), m.encode());
+        }
+
+        @Override void stopReceiving() {
             JedisPubSub ps = current;
             try {
                 if (ps != null && ps.isSubscribed()) ps.unsubscribe();
             } catch (RuntimeException ignored) {
                 // the connection may already be gone
             }
-            try {
-                loop.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            pub.close();
         }
     }
 
@@ -463,76 +486,31 @@ public final class Invalidation {
 
     // ---- Streams: XADD MAXLEN ~ per invalidation; each instance XREADs (BLOCK) from the last ID it saw
 
-    static final class JedisStreamTransport implements Transport {
-        private final Bus bus;
-        private final Node node;
-        private final String readName;
-        private final RedisClient pub;
-        private final Thread loop;
-        private final AtomicLong reconnects = new AtomicLong();
-        private volatile boolean closed;
+    static final class JedisStreamTransport extends JedisReceiver {
         private StreamEntryID last = new StreamEntryID(0, 0);
 
         JedisStreamTransport(Bus bus, Node node, String base) {
-            this.bus = bus;
-            this.node = node;
-            this.readName = base + "-xread";
-            this.pub = Clients.jedis(bus.server(), 4, base + "-xadd");
-            this.loop = new Thread(this::run, readName);
-            loop.setDaemon(true);
-            loop.start();
+            super(bus, node, base + "-xread", base + "-xadd");
         }
 
-        private void run() {
-            boolean first = true;
+        @Override void receive(Jedis j) {
+            node.subscribed();
             while (!closed) {
-                if (held(readName)) {
-                    Lab.sleepMillis(5);
-                    continue;
-                }
-                try (Jedis j = new Jedis(bus.server().hostAndPort(), bus.server().jedisConfig().clientName(readName).socketTimeoutMillis(2000).build())) {
-                    if (!first) reconnects.incrementAndGet();
-                    first = false;
-                    node.subscribed();
-                    while (!closed) {
-                        List<Map.Entry<String, List<StreamEntry>>> r = j.xread(XReadParams.xReadParams().block(200).count(1000), Map.of(bus.address(), last));
-                        if (r == null) continue;
-                        for (Map.Entry<String, List<StreamEntry>> e : r) {
-                            for (StreamEntry se : e.getValue()) {
-                                node.deliver(se.getFields().get("m"));
-                                last = se.getID();
-                            }
-                        }
+                List<Map.Entry<String, List<StreamEntry>>> r = j.xread(XReadParams.xReadParams().block(200).count(1000), Map.of(bus.address(), last));
+                if (r == null) continue;
+                for (Map.Entry<String, List<StreamEntry>> e : r) {
+                    for (StreamEntry se : e.getValue()) {
+                        node.deliver(se.getFields().get("m"));
+                        last = se.getID();
                     }
-                } catch (RuntimeException e) {
-                    if (!closed) Lab.sleepMillis(10);
                 }
             }
         }
 
-        @Override public Node node() { return node; }
-        @Override public String client() { return Clients.JEDIS; }
         @Override public String mechanism() { return STREAMS; }
-        @Override public String receiverName() { return readName; }
-        @Override public long reconnects() { return reconnects.get(); }
 
         @Override public void publish(Message m) {
             pub.xadd(bus.address(), XAddParams.xAddParams().maxLen(bus.streamMaxLen()).approximateTrimming(), Map.of("m", m.encode()));
-        }
-
-        @Override public CompletionStage<?> publishAsync(Message m) {
-            publish(m);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override public void close() {
-            closed = true;
-            try {
-                loop.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            pub.close();
         }
     }
 
