@@ -37,7 +37,7 @@ class E1ClockSkewTest {
         for (String serverTime : List.of("relative_px", "logical_server")) assertNotEquals("INFO", status(serverTime), serverTime);
         // the seed's mitigation (server time) comes out on top, in either form
         for (String serverTime : List.of("relative_px", "logical_server")) assertTrue(ScriptRun.metric(rows, "ranking", serverTime, "rank_by_max_abs_error") <= 2, serverTime);
-        assertTrue(ownServers().isEmpty(), "a Redis started by this run is still running: " + ownServers());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "a Redis started by this run is still running: " + ScriptRun.ownServers());
     }
 
     @Test
@@ -87,9 +87,4 @@ class E1ClockSkewTest {
         return ScriptRun.metric(rows, strategy, who, "error_mean");
     }
 
-    /** Lab servers started from this JVM (other lab runs on the machine may have their own). */
-    static List<ProcessHandle> ownServers() {
-        long me = ProcessHandle.current().pid();
-        return ScriptRun.labServers().stream().filter(p -> p.parent().map(pp -> pp.pid() == me).orElse(false)).toList();
-    }
 }

@@ -41,6 +41,6 @@ class E2PartitionTest {
         rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).forEach(r ->
                 assertEquals(Criterion.STALE_READS_MITIGATED.evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
         assertEquals(4, rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).count());
-        assertTrue(S2PubsubTest.ownServers().isEmpty(), "no server left behind");
+        assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind");
     }
 }

@@ -27,7 +27,7 @@ class E4EmbeddingSizeTest {
     @Test
     void runsToTheEndAndLeavesNoServer() {
         assertTrue(run.exitCode() == Lab.EXIT_PASS || run.exitCode() == Lab.EXIT_FAIL, run.all());
-        assertTrue(ownServers().isEmpty(), "a Redis started by this run is still running: " + ownServers());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "a Redis started by this run is still running: " + ScriptRun.ownServers());
     }
 
     @Test
@@ -97,9 +97,4 @@ class E4EmbeddingSizeTest {
                 .mapToLong(r -> Long.parseLong(r.get("bytes"))).findFirst().orElseThrow();
     }
 
-    /** Lab servers started from this JVM (other lab runs on the machine may have their own). */
-    static List<ProcessHandle> ownServers() {
-        long me = ProcessHandle.current().pid();
-        return ScriptRun.labServers().stream().filter(p -> p.parent().map(pp -> pp.pid() == me).orElse(false)).toList();
-    }
 }

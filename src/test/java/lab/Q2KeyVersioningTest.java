@@ -28,7 +28,7 @@ class Q2KeyVersioningTest {
     void versionedKeysPassAndNoServerIsLeft() {
         assertEquals(Lab.EXIT_PASS, run.exitCode(), run.all());
         assertEquals(Results.METRICS_COLUMNS, List.copyOf(rows.get(0).keySet()));
-        assertTrue(ownServers().isEmpty(), "a Redis started by this run is still running: " + ownServers());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "a Redis started by this run is still running: " + ScriptRun.ownServers());
     }
 
     @Test
@@ -76,9 +76,4 @@ class Q2KeyVersioningTest {
         return Long.parseLong(r.get(col));
     }
 
-    /** Lab servers started from this JVM (other lab runs on the machine may have their own). */
-    static List<ProcessHandle> ownServers() {
-        long me = ProcessHandle.current().pid();
-        return ScriptRun.labServers().stream().filter(p -> p.parent().map(pp -> pp.pid() == me).orElse(false)).toList();
-    }
 }

@@ -99,7 +99,7 @@ class Q3PersistenceTest {
                 List.copyOf(ScriptRun.csv(dir.resolve("timeline.csv")).get(0).keySet()));
         assertEquals(List.of("scenario", "test", "client", "op", "percentile", "value_ns", "count_at_or_below"),
                 List.copyOf(ScriptRun.csv(dir.resolve("spectra.csv")).get(0).keySet()));
-        assertTrue(ownServers().isEmpty(), "lab Redis left running: " + ownServers());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "lab Redis left running: " + ScriptRun.ownServers());
     }
 
     @Test
@@ -118,12 +118,4 @@ class Q3PersistenceTest {
         assertTrue(o.stderr().strip().startsWith("error: unknown mode"), o.stderr());
     }
 
-    /**
-     * Redis servers started by this test JVM and still running. (ScriptRun.labServers() also sees
-     * the servers of other lab runs on the same machine, which may legitimately be running.)
-     */
-    static java.util.List<ProcessHandle> ownServers() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("redis-server")).toList();
-    }
 }

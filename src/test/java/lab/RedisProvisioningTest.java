@@ -113,7 +113,7 @@ class RedisProvisioningTest {
 
     @AfterAll
     static void noServerLeft() {
-        List<ProcessHandle> left = ScriptRun.labServers().stream().filter(p -> p.parent().map(pp -> pp.pid() == ProcessHandle.current().pid()).orElse(false)).toList();
+        List<ProcessHandle> left = ScriptRun.ownServers();
         assertTrue(left.isEmpty(), "servers left: " + left);
     }
 }

@@ -54,14 +54,9 @@ class S2PubsubTest {
         for (Map<String, String> r : ramp) assertTrue(Double.parseDouble(r.get("published")) > 0, r.toString());
         List<Map<String, String>> kills = ScriptRun.csv(dir.resolve("reconnects.csv"));
         assertEquals(2, kills.size());
-        assertTrue(ownServers().isEmpty(), "no server left behind: " + ownServers());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind: " + ScriptRun.ownServers());
     }
 
-    /** Lab servers started by this JVM (other runs on the machine may have their own). */
-    static List<ProcessHandle> ownServers() {
-        long me = ProcessHandle.current().pid();
-        return ScriptRun.labServers().stream().filter(p -> p.parent().map(pp -> pp.pid() == me).orElse(false)).toList();
-    }
 
     @Test
     void badInputIsOneLineAndExit2() {

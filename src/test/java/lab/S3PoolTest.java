@@ -67,7 +67,7 @@ class S3PoolTest {
         assertTrue(pool.stream().anyMatch(r -> r.get("client").equals("jedis") && r.get("test").equals("sustained")));
         String run = Files.readString(out.resolve("run.csv"));
         assertTrue(run.contains("restart_settings_jedis") && run.contains("restart_settings_lettuce") && run.contains("testOnBorrow"), run);
-        assertTrue(ownRedisServers().isEmpty(), "no Redis left behind: " + ownRedisServers());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "no Redis left behind: " + ScriptRun.ownServers());
     }
 
     @Test
@@ -77,15 +77,7 @@ class S3PoolTest {
         assertTrue(o.stderr().contains("unknown client 'redis-py'"), o.stderr());
         o = ScriptRun.inProcess("S3_pool", "--quick", "--out", out.toString(), "--restart-variants", "nope");
         assertEquals(Lab.EXIT_ERROR, o.exitCode());
-        assertTrue(ownRedisServers().isEmpty());
+        assertTrue(ScriptRun.ownServers().isEmpty());
     }
 
-    /**
-     * redis-server processes started by this JVM that are still alive. (ScriptRun.labServers() also
-     * matches servers of other lab runs on the same machine, which a shared box may have running.)
-     */
-    static List<ProcessHandle> ownRedisServers() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().orElse("").contains("redis-server")).toList();
-    }
 }

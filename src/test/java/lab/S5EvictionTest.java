@@ -94,7 +94,7 @@ class S5EvictionTest {
         assertEquals(List.of("scenario", "test", "t_s", "written_mb", "used_memory_mb", "evicted_keys", "keys"), List.copyOf(t.get(0).keySet()));
         assertTrue(t.stream().anyMatch(r -> r.get("test").equals("lru_samples5") && Double.parseDouble(r.get("evicted_keys")) > 0));
         assertTrue(Files.exists(dir.resolve("run.csv")));
-        assertTrue(ownServers().isEmpty(), "lab Redis left running: " + ownServers());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "lab Redis left running: " + ScriptRun.ownServers());
     }
 
     @Test
@@ -119,12 +119,4 @@ class S5EvictionTest {
                 .findFirst().orElseThrow().get("status");
     }
 
-    /**
-     * Redis servers started by this test JVM and still running. (ScriptRun.labServers() also sees
-     * the servers of other lab runs on the same machine, which may legitimately be running.)
-     */
-    static java.util.List<ProcessHandle> ownServers() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("redis-server")).toList();
-    }
 }

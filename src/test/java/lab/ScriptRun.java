@@ -130,6 +130,15 @@ public final class ScriptRun {
                 .orElseThrow(() -> new AssertionError("no metric " + test + "/" + client + "/" + metric));
     }
 
+    /** Lab servers started (directly or through a script) by this JVM and still running: what a test must not leave. */
+    public static List<ProcessHandle> ownServers() {
+        long me = ProcessHandle.current().pid();
+        return labServers().stream().filter(p -> {
+            for (var a = p.parent(); a.isPresent(); a = a.get().parent()) if (a.get().pid() == me) return true;
+            return false;
+        }).toList();
+    }
+
     /**
      * Server processes the lab started: their working directory is a lab temp dir ("redis-lab-*",
      * "pg-lab-*"). (Debian's redis-server is a symlink to redis-check-rdb and rewrites its title, so the

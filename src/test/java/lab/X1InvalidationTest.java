@@ -49,6 +49,6 @@ class X1InvalidationTest {
             assertEquals(0, ScriptRun.metric(rows, "streams:cut", client, "lost_B"), client + " streams catch up from the last ID");
             assertEquals(ScriptRun.metric(rows, "pubsub:cut", client, "published"), ScriptRun.metric(rows, "pubsub:cut", client, "lost_B"), client + " pubsub loses the cut");
         }
-        assertTrue(S2PubsubTest.ownServers().isEmpty(), "no server left behind");
+        assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind");
     }
 }

@@ -46,7 +46,7 @@ class X2SaturationTest {
             assertTrue(ScriptRun.metric(m, "reference", "redis-benchmark", "get_rps_c4") > 0);
         }
         assertTrue(o.stdout().contains("cores shared"), "the 2-core caveat is printed");
-        assertTrue(ownRedisServers().isEmpty(), "no Redis left behind: " + ownRedisServers());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "no Redis left behind: " + ScriptRun.ownServers());
     }
 
     @Test
@@ -56,12 +56,4 @@ class X2SaturationTest {
         assertTrue(o.stderr().contains("ascending"), o.stderr());
     }
 
-    /**
-     * redis-server processes started by this JVM that are still alive. (ScriptRun.labServers() also
-     * matches servers of other lab runs on the same machine, which a shared box may have running.)
-     */
-    static List<ProcessHandle> ownRedisServers() {
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().orElse("").contains("redis-server")).toList();
-    }
 }
