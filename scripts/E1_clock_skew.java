@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //
 // Edge Case 1 of the seed (POC1_redis_integration.md, "Clock Skew Between API Instances"):
 // three API instances whose clocks are up to +/-2 s apart cache keys with a TTL. Do the keys expire
@@ -37,14 +38,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

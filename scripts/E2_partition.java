@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
+//SOURCES lab/inval/*.java
 //
 // Edge Case 2 of the seed (POC1_redis_integration.md, "Edge Case 2: Network Partition During Pub/Sub"):
 // a subscriber is cut off for ~10 s while 10+ invalidations are published, then reconnects. How many
@@ -27,20 +29,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
-import lab.Invalidation;
-import lab.Invalidation.Bus;
-import lab.Invalidation.Node;
-import lab.Invalidation.Publisher;
-import lab.Invalidation.Transport;
-import lab.Keys;
+import lab.inval.Invalidation;
+import lab.inval.Invalidation.Bus;
+import lab.inval.Invalidation.Node;
+import lab.inval.Invalidation.Publisher;
+import lab.inval.Invalidation.Transport;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;

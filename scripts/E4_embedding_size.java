@@ -3,6 +3,7 @@
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //DEPS at.yawk.lz4:lz4-java:1.10.1
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //
 // Edge Case 4 of the seed (POC1_redis_integration.md, "Embedding Size Exceeds Redis String Limit"):
 // a cache entry of 1, 10, 100 or 1000 chunks with 768-float embeddings is 3 KB .. 3 MB in float32
@@ -49,16 +50,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.Embeddings;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;

@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //SOURCES lab/pg/*.java
 //
 // Deep question 1 of the seed (POC1_redis_integration.md, "Deep Question 1: Cache Warming Strategy"):
@@ -24,15 +25,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import lab.pg.ChunkApi;
 import lab.pg.ChunkTable;

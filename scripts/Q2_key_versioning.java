@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //
 // Deep Question 2 of the seed (POC1_redis_integration.md, "Cache Key Versioning"): should cache keys
 // carry the schema version (v1:chunk:123) or not (chunk:123)? The cached chunk changes schema:
@@ -43,15 +44,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.Embeddings;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //
 // Deep Question 3 of the seed (POC1_redis_integration.md, "Redis Persistence (RDB vs AOF)"): does the
 // cache need persistence, and what does it cost? Measures SET latency with RDB off, RDB on and
@@ -37,16 +38,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.ChunkValues;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.FixedRate;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //
 // Scenario 1 of the seed (POC1_redis_integration.md, "Scenario 1: Basic Operations"):
 // do SET/GET/DELETE, TTL expiry and a JSON round trip of a code chunk work against Redis 7.x,
@@ -22,16 +23,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.Latency;
 import lab.LabException;
 import lab.Progress;
-import lab.RedisBenchmark;
-import lab.RedisServer;
+import lab.redis.RedisBenchmark;
+import lab.redis.RedisServer;
 import lab.Results;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;

@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
+//SOURCES lab/inval/*.java
 //
 // Scenario 2 of the seed (POC1_redis_integration.md, "Scenario 2: Pub/Sub Multi-Instance Invalidation"):
 // three cache instances (each its own Redis connections and its own in-process L1 map) share one
@@ -24,22 +26,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.FixedRate;
-import lab.Invalidation;
-import lab.Invalidation.Bus;
-import lab.Invalidation.Node;
-import lab.Invalidation.Publisher;
-import lab.Invalidation.Tally;
-import lab.Invalidation.Transport;
-import lab.Keys;
+import lab.inval.Invalidation;
+import lab.inval.Invalidation.Bus;
+import lab.inval.Invalidation.Node;
+import lab.inval.Invalidation.Publisher;
+import lab.inval.Invalidation.Tally;
+import lab.inval.Invalidation.Transport;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;

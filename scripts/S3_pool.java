@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //
 // Scenario 3 of the seed (POC1_redis_integration.md, "Scenario 3: Connection Pooling Under Load",
 // Success Criteria Throughput / Connection pool stability / Get latency P50-P99, Risk 3, and
@@ -45,17 +46,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
-import lab.CpuMeter;
+import lab.redis.CpuMeter;
 import lab.Criterion;
 import lab.FixedRate;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;

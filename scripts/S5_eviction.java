@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //
 // Scenario 5 of the seed (POC1_redis_integration.md, "Scenario 5: Memory and Eviction") and Risk 5
 // ("Memory eviction trop agressive": monitor the eviction rate, raise maxmemory above 10%):
@@ -38,11 +39,11 @@ import java.util.concurrent.locks.LockSupport;
 import lab.ChunkValues;
 import lab.CommonOptions;
 import lab.Criterion;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
+//SOURCES lab/inval/*.java
 //
 // Beyond the seed (DESIGN "Scenarios and edge cases"; seed Decision Point 3 "Pub/Sub vs Polling" and
 // Edge Case 2): which mechanism should carry L1 invalidations between instances?
@@ -21,7 +23,7 @@
 // Latency = start of A's write to eviction from B's / C's L1 (one JVM: one clock). Jedis's csc cache
 // reads invalidation pushes only when its connection is used: each Jedis tracking instance sends a PING
 // every millisecond, so its latency includes up to 1 ms of that polling.
-// The cut: CLIENT KILL of B's receiving connection plus a held-off reconnect (see lab/Invalidation.java).
+// The cut: CLIENT KILL of B's receiving connection plus a held-off reconnect (see lab/inval/Invalidation.java).
 //
 // Output: data/X1_invalidation/{metrics,comparison,run}.csv and a comparison table.
 //   comparison.csv: mechanism,client,metric,unit,value,status  (status MISSING where a combination is not available)
@@ -42,23 +44,23 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.FixedRate;
-import lab.Invalidation;
-import lab.Invalidation.Bus;
-import lab.Invalidation.Message;
-import lab.Invalidation.Node;
-import lab.Invalidation.Publisher;
-import lab.Invalidation.Tally;
-import lab.Invalidation.Transport;
-import lab.Keys;
+import lab.inval.Invalidation;
+import lab.inval.Invalidation.Bus;
+import lab.inval.Invalidation.Message;
+import lab.inval.Invalidation.Node;
+import lab.inval.Invalidation.Publisher;
+import lab.inval.Invalidation.Tally;
+import lab.inval.Invalidation.Transport;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

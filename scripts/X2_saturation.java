@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/redis/*.java
 //
 // Beyond the seed (POC1_redis_integration.md asks for 100 req/s, Scenario 3 and Risk 3: "connection
 // pool unstable under load"): where does latency bend? The open-loop GET rate is stepped up
@@ -29,18 +30,18 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.CommonOptions;
-import lab.CpuMeter;
+import lab.redis.CpuMeter;
 import lab.Criterion;
 import lab.FixedRate;
-import lab.Keys;
+import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.RedisBenchmark;
-import lab.RedisServer;
+import lab.redis.RedisBenchmark;
+import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

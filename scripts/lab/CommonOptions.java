@@ -23,7 +23,7 @@ public class CommonOptions {
 
     @Option(names = "--redis-backend", defaultValue = "${env:LAB_REDIS_BACKEND:-auto}", paramLabel = "KIND",
             description = "Where Redis comes from: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: url if given, else container if Docker answers, else redis-server on the PATH, else the binary inside the embedded-redis jar). Env LAB_REDIS_BACKEND.")
-    public RedisServer.Backend redisBackend;
+    public Backend redisBackend;
 
     @Option(names = "--redis-image", defaultValue = "${env:LAB_REDIS_IMAGE:-redis:7.2-alpine}", paramLabel = "IMAGE",
             description = "Container image for the container backend, e.g. valkey/valkey:8, docker.dragonflydb.io/dragonflydb/dragonfly (default ${DEFAULT-VALUE}). Env LAB_REDIS_IMAGE.")

@@ -161,7 +161,7 @@ public final class Decision {
                         List.of(Criterion.GET_P50_MS, Criterion.SET_P50_MS),
                         "Proceed with Redis Standard (longevity wins)", "Benchmark Dragonfly (performance wins if < 2 ms)"),
                 point(2, "Async vs sync client", "Async client (lettuce) stable at 100 req/s in S3 (test sustained: 0 errors, P99 < 20 ms)?",
-                        select(rows, r -> r.scenario().startsWith("S3_") && r.test().equals("sustained") && r.client().equals(Clients.LETTUCE)),
+                        select(rows, r -> r.scenario().startsWith("S3_") && r.test().equals("sustained") && r.client().equals(ClientKind.LETTUCE)),
                         List.of(Criterion.POOL_ERRORS),
                         "Use the async client (lettuce)", "Sync client (jedis) + thread pool"),
                 point(3, "Pub/Sub vs polling", "Pub/Sub propagation P99 < 100 ms (S2)?",

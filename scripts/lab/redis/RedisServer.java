@@ -1,6 +1,6 @@
 //DEPS redis.clients:jedis:8.0.2
 //DEPS com.github.codemonstur:embedded-redis:1.4.4
-package lab;
+package lab.redis;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import lab.Backend;
+import lab.CommonOptions;
+import lab.Lab;
+import lab.LabException;
+import lab.Processes;
+import lab.Results;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -29,9 +35,7 @@ import redis.clients.jedis.util.JedisURIHelper;
  * it at start; a server the lab did not start is only checked (CONFIG GET), never changed, and a
  * mismatch stops the scenario with a clear message instead of measuring the wrong thing.
  */
-public abstract class RedisServer implements AutoCloseable {
-
-    public enum Backend { auto, url, container, binary, embedded }
+public abstract class RedisServer implements AutoCloseable, Results.Server {
 
     /** What a scenario needs from its server. */
     public static final class Needs {
@@ -73,6 +77,18 @@ public abstract class RedisServer implements AutoCloseable {
 
     /** True when the lab started this server and may configure, stop, restart and pause it. */
     public abstract boolean owned();
+
+    /** Records where the server came from and how it is configured (run.csv meta). */
+    @Override
+    public void describeInto(Results out) {
+        out.meta("redis_backend", backend());
+        out.meta("redis_server", describe());
+        out.meta("redis_version", version());
+        for (String k : List.of("maxmemory", "maxmemory-policy", "save", "appendonly", "io-threads")) {
+            String v = configGet(k);
+            if (v != null) out.meta("redis_config_" + k, v);
+        }
+    }
 
     public Backend backend() {
         return backend;
@@ -457,7 +473,7 @@ public abstract class RedisServer implements AutoCloseable {
     }
 
     /** Convenience for tests: wait until a process handle is gone. */
-    static boolean awaitExit(ProcessHandle h, long millis) {
+    public static boolean awaitExit(ProcessHandle h, long millis) {
         try {
             h.onExit().get(millis, TimeUnit.MILLISECONDS);
             return true;

@@ -1,4 +1,4 @@
-package lab;
+package lab.redis;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import lab.LabException;
+import lab.Processes;
 
 /**
  * The physical reference: {@code redis-benchmark} (C, closed loop) against the same server in the

@@ -1,17 +1,22 @@
-package lab;
+package lab.redis;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
+import lab.Backend;
+import lab.CommonOptions;
+import lab.LabException;
+import lab.Processes;
+import lab.ScriptRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Where Redis comes from, what the lab may do to it, and the one-line errors. */
-class RedisProvisioningTest {
+public class RedisProvisioningTest {
 
-    static CommonOptions opts(String backend, String url) {
+    public static CommonOptions opts(String backend, String url) {
         CommonOptions o = new CommonOptions();
-        o.redisBackend = RedisServer.Backend.valueOf(backend);
+        o.redisBackend = Backend.valueOf(backend);
         o.redisUrl = url;
         o.redisImage = "redis:7.2-alpine";
         return o;
@@ -20,8 +25,8 @@ class RedisProvisioningTest {
     @Test
     void autoSkipsDockerWithoutAnEngineAndSpawnsTheLocalBinary() {
         try (RedisServer s = RedisServer.provision(opts("auto", null), RedisServer.Needs.none())) {
-            RedisServer.Backend expected = Containers.dockerAvailable() ? RedisServer.Backend.container
-                    : Processes.onPath("redis-server") != null ? RedisServer.Backend.binary : RedisServer.Backend.embedded;
+            Backend expected = Containers.dockerAvailable() ? Backend.container
+                    : Processes.onPath("redis-server") != null ? Backend.binary : Backend.embedded;
             assertEquals(expected, s.backend());
             assertTrue(s.owned());
             assertEquals("127.0.0.1", s.host());
@@ -62,7 +67,7 @@ class RedisProvisioningTest {
         // The machine's shared Redis (or any the user points at): used as is.
         RedisServer s = RedisServer.external("redis://127.0.0.1:6379", RedisServer.Needs.none());
         assertFalse(s.owned());
-        assertEquals(RedisServer.Backend.url, s.backend());
+        assertEquals(Backend.url, s.backend());
         LabException e = assertThrows(LabException.class, s::kill);
         assertTrue(e.getMessage().contains("did not start"), e.getMessage());
         e = assertThrows(LabException.class, () -> RedisServer.external("redis://127.0.0.1:6379", RedisServer.Needs.none().faults()));
@@ -99,7 +104,7 @@ class RedisProvisioningTest {
     @Test
     void embeddedFallbackIsRedis62AndSaysSo() {
         try (RedisServer s = RedisServer.provision(opts("embedded", null), RedisServer.Needs.none())) {
-            assertEquals(RedisServer.Backend.embedded, s.backend());
+            assertEquals(Backend.embedded, s.backend());
             assertTrue(s.version().startsWith("6.2"), s.version());
         }
     }

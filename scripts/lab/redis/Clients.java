@@ -1,5 +1,5 @@
 //DEPS io.lettuce:lettuce-core:7.7.0.RELEASE
-package lab;
+package lab.redis;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
@@ -8,6 +8,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import lab.ClientKind;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 
@@ -29,14 +30,12 @@ public final class Clients {
         for (java.util.logging.Logger l : QUIET) l.setLevel(java.util.logging.Level.OFF);
     }
 
-    public static final String JEDIS = "jedis";
-    public static final String LETTUCE = "lettuce";
+    public static final String JEDIS = ClientKind.JEDIS;
+    public static final String LETTUCE = ClientKind.LETTUCE;
 
     /** Fails with a one-line error on a client name the lab does not know. */
     public static void requireKnown(java.util.Collection<String> clients) {
-        for (String c : clients) {
-            if (!c.equals(JEDIS) && !c.equals(LETTUCE)) throw new LabException("unknown client '" + c + "' (jedis, lettuce)");
-        }
+        ClientKind.requireKnown(clients);
     }
 
     /** A pool config with the given size; borrow waits at most {@code maxWaitMillis} (then a counted error). */

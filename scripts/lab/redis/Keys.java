@@ -1,6 +1,7 @@
-package lab;
+package lab.redis;
 
 import java.util.List;
+import lab.Progress;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;

@@ -1,6 +1,6 @@
 //DEPS redis.clients:jedis:8.0.2
 //DEPS io.lettuce:lettuce-core:7.7.0.RELEASE
-package lab;
+package lab.inval;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
@@ -29,6 +29,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import lab.Lab;
+import lab.LabException;
+import lab.Latency;
+import lab.Processes;
+import lab.Results;
+import lab.redis.Clients;
+import lab.redis.Keys;
+import lab.redis.RedisServer;
 import org.HdrHistogram.Histogram;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;

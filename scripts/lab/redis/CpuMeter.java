@@ -1,4 +1,4 @@
-package lab;
+package lab.redis;
 
 import java.lang.management.ManagementFactory;
 import java.util.Map;

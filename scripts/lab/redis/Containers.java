@@ -1,5 +1,5 @@
 //DEPS org.testcontainers:testcontainers:2.0.5
-package lab;
+package lab.redis;
 
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
@@ -7,6 +7,10 @@ import com.github.dockerjava.api.model.Ports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lab.Backend;
+import lab.Lab;
+import lab.LabException;
+import lab.Processes;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
