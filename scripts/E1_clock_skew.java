@@ -141,7 +141,7 @@ public class E1_clock_skew implements Callable<Integer> {
         if (pollMillis < 0) throw new LabException("--poll-ms must be >= 0");
         long maxSkew = offsetsMillis.stream().mapToLong(Math::abs).max().orElse(0);
 
-        Results out = new Results("E1_clock_skew", common.outDir("E1_clock_skew"));
+        Results out = new Results(this, common);
         out.meta("offsets_ms", offsetsMillis);
         out.meta("ttl_ms", ttlMillis);
         out.meta("samples", samples);

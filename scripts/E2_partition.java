@@ -85,7 +85,7 @@ public class E2_partition implements Callable<Integer> {
             throw new LabException("--cut-seconds and --observe-seconds must be >= 0.1, --invalidations and --keys >= 1");
         }
         Clients.requireKnown(clients);
-        Results out = new Results("E2_partition", common.outDir("E2_partition"));
+        Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);

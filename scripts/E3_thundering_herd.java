@@ -79,7 +79,7 @@ public class E3_thundering_herd implements Callable<Integer> {
         Clients.requireKnown(List.of(client));
         int chunks = 2 * r + 10;
 
-        Results out = new Results("E3_thundering_herd", common.outDir("E3_thundering_herd"));
+        Results out = new Results(this, common);
         ExecutorService threads = Executors.newFixedThreadPool(concurrency, run -> {
             Thread t = new Thread(run, "herd");
             t.setDaemon(true);

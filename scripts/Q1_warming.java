@@ -73,7 +73,7 @@ public class Q1_warming implements Callable<Integer> {
         Clients.requireKnown(List.of(client));
         int maxN = ns.stream().mapToInt(Integer::intValue).max().getAsInt();
 
-        Results out = new Results("Q1_warming", common.outDir("Q1_warming"));
+        Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none());
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());

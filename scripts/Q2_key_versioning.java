@@ -157,7 +157,7 @@ public class Q2_key_versioning implements Callable<Integer> {
         if (instances < 1) throw new LabException("--instances must be >= 1");
         if (dims < 1) throw new LabException("--dims must be >= 1");
 
-        Results out = new Results("Q2_key_versioning", common.outDir("Q2_key_versioning"));
+        Results out = new Results(this, common);
         out.meta("keys", n);
         out.meta("instances", instances);
         out.meta("dims", dims);

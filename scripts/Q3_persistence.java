@@ -104,7 +104,7 @@ public class Q3_persistence implements Callable<Integer> {
         Clients.requireKnown(clients);
         if (seconds < 1 || preload < 1 || !(ratePerSecond > 0)) throw new LabException("--duration-s and --preload-mb must be >= 1, --rate > 0");
 
-        Results out = new Results(SCRIPT, common.outDir(SCRIPT));
+        Results out = new Results(this, common);
         out.meta("rate_per_second", ratePerSecond);
         out.meta("duration_s_per_client", seconds);
         out.meta("warmup_ms", warmupMillis);

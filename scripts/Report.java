@@ -37,6 +37,7 @@ import lab.Lab;
 import lab.LabException;
 import lab.Progress;
 import lab.Results;
+import lab.Script;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,19 +61,9 @@ public class Report implements Callable<Integer> {
     /** One data folder: its metrics, its run metadata and its charts. */
     record Run(String name, Path dir, List<Results.Row> rows, Map<String, String> meta, List<Charts.Named> charts) {}
 
-    /** Seed titles of the scripts, by the prefix of their folder name. */
-    static final Map<String, String> TITLES = Map.ofEntries(
-            Map.entry("S1", "Scenario 1: Basic Operations"), Map.entry("S2", "Scenario 2: Pub/Sub Multi-Instance Invalidation"),
-            Map.entry("S3", "Scenario 3: Connection Pooling Under Load"), Map.entry("S4", "Scenario 4: Graceful Degradation"),
-            Map.entry("S5", "Scenario 5: Memory and Eviction"), Map.entry("E1", "Edge Case 1: Clock Skew Between API Instances"),
-            Map.entry("E2", "Edge Case 2: Network Partition During Pub/Sub"), Map.entry("E3", "Edge Case 3: Thundering Herd on Cache Miss"),
-            Map.entry("E4", "Edge Case 4: Embedding Size"), Map.entry("Q1", "Deep Question 1: Cache Warming Strategy"),
-            Map.entry("Q2", "Deep Question 2: Cache Key Versioning"), Map.entry("Q3", "Deep Question 3: Redis Persistence (RDB vs AOF)"),
-            Map.entry("X1", "Beyond the seed: invalidation channels compared"), Map.entry("X2", "Beyond the seed: saturation knee"));
-
     /** run.csv keys that describe the environment rather than the experiment's parameters. */
     static boolean environmentKey(String k) {
-        return Set.of("scenario", "started_utc", "finished_utc", "duration_s", "passed", "git_commit", "git_dirty", "jvm", "os", "cores",
+        return Set.of("scenario", "title", "started_utc", "finished_utc", "duration_s", "passed", "git_commit", "git_dirty", "jvm", "os", "cores",
                 "max_heap_mb", "redis_backend", "redis_server", "redis_version").contains(k) || k.endsWith("_version") || k.startsWith("redis_config_");
     }
 
@@ -109,7 +100,7 @@ public class Report implements Callable<Integer> {
         if (!Files.isDirectory(data)) throw new LabException("no data folder: " + data);
         List<Path> dirs;
         try (var s = Files.list(data)) {
-            dirs = s.filter(Files::isDirectory).filter(Report::hasCsv).sorted(Comparator.comparing(Report::order)).toList();
+            dirs = s.filter(Files::isDirectory).filter(Report::hasCsv).sorted(Comparator.comparing((Path d) -> d.getFileName().toString(), Script.ORDER)).toList();
         }
         if (dirs.isEmpty()) throw new LabException("missing CSV: no " + data + "/<script>/metrics.csv found (run a script first)");
         List<Run> runs = new ArrayList<>();
@@ -131,13 +122,6 @@ public class Report implements Callable<Integer> {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Scenarios, then edge cases, deep questions, extra studies; by name within each. */
-    static String order(Path dir) {
-        String n = dir.getFileName().toString();
-        int kind = "SEQX".indexOf(n.isEmpty() ? '?' : n.charAt(0));
-        return (kind < 0 ? 9 : kind) + n;
     }
 
     // ------------------------------------------------------------------ sections
@@ -235,9 +219,9 @@ public class Report implements Callable<Integer> {
         md.append('\n');
     }
 
+    /** The title the lab gives the script (lab.Script), else the one its run.csv recorded. */
     static String title(Run r) {
-        String prefix = r.name().length() >= 2 ? r.name().substring(0, 2) : r.name();
-        String t = TITLES.get(prefix);
+        String t = Script.find(r.name()).map(Script::title).orElse(r.meta().get("title"));
         return r.name() + (t == null ? "" : " — " + t);
     }
 

@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,6 +32,7 @@ import java.util.regex.Pattern;
 import lab.Lab;
 import lab.LabException;
 import lab.Progress;
+import lab.Script;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -130,13 +130,13 @@ public class RunAll implements Callable<Integer> {
         return allPassed ? Lab.EXIT_PASS : Lab.EXIT_FAIL;
     }
 
-    /** Experiment scripts by file name, ordered scenarios, edge cases, deep questions, extras, then by name. */
+    /** Experiment scripts by file name, in the lab's order (lab.Script), then any other by kind and name. */
     public static List<String> discover(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) throw new LabException("no scripts folder: " + dir.toAbsolutePath() + " (run from the lab's root or pass --scripts)");
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> SCRIPT.matcher(n).matches())
                     .map(n -> n.substring(0, n.length() - ".java".length()))
-                    .sorted(Comparator.comparing((String n) -> "SEQX".indexOf(n.charAt(0))).thenComparing(n -> n)).toList();
+                    .sorted(Script.ORDER).toList();
         }
     }
 

@@ -76,7 +76,7 @@ public class S1_basic implements Callable<Integer> {
         if (n < 1 || ttlN < 1) throw new LabException("--ops and --ttl-samples must be >= 1");
         Clients.requireKnown(clients);
 
-        Results out = new Results("S1_basic", common.outDir("S1_basic"));
+        Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);

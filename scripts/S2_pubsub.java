@@ -93,7 +93,7 @@ public class S2_pubsub implements Callable<Integer> {
         }
         Clients.requireKnown(clients);
 
-        Results out = new Results("S2_pubsub", common.outDir("S2_pubsub"));
+        Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);

@@ -94,7 +94,7 @@ public class S5_eviction implements Callable<Integer> {
         if (hotPercent < 1 || hotPercent > 50) throw new LabException("--hot-percent must be between 1 and 50");
         for (int s : samplesList) if (s < 1 || s > 64) throw new LabException("--samples values must be between 1 and 64 (Redis limit), got " + s);
 
-        Results out = new Results(SCRIPT, common.outDir(SCRIPT));
+        Results out = new Results(this, common);
         out.meta("maxmemory_mb", maxMb);
         out.meta("fill_mb", fill);
         out.meta("fill_seconds", fillS);

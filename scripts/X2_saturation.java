@@ -93,7 +93,7 @@ public class X2_saturation implements Callable<Integer> {
         for (int c : jedisConcurrency) if (c < 1) throw new LabException("--jedis-concurrency values must be >= 1");
         Clients.requireKnown(clients);
 
-        Results out = new Results("X2_saturation", common.outDir("X2_saturation"));
+        Results out = new Results(this, common);
         String machine = Runtime.getRuntime().availableProcessors() + " cores shared by the load generator, the clients and redis-server";
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe() + " (" + machine + ")");

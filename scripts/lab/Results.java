@@ -41,10 +41,24 @@ public final class Results {
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final Instant started = Instant.now();
 
+    /** The results of a script, named by its {@code @Command} (see {@link Script}), in its output folder. */
+    public Results(Object command, CommonOptions common) {
+        this(Script.of(command), common);
+    }
+
+    private Results(Script script, CommonOptions common) {
+        this(script.name(), script.title(), common.outDir(script.name()));
+    }
+
     public Results(String scenario, Path dir) {
+        this(scenario, null, dir);
+    }
+
+    private Results(String scenario, String title, Path dir) {
         this.scenario = scenario;
         this.dir = dir;
         meta.put("scenario", scenario);
+        if (title != null) meta.put("title", title);
         meta.put("started_utc", started.toString());
         RunInfo.environment(meta);
     }

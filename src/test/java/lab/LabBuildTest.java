@@ -101,4 +101,20 @@ class LabBuildTest {
             }
         }
     }
+
+    @Test
+    void everyExperimentScriptIsRegisteredUnderItsCommandName() throws IOException {
+        List<String> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("scripts"))) {
+            for (Path f : s.filter(p -> p.getFileName().toString().matches("[SEQX][0-9]+_.*\\.java")).sorted().toList()) {
+                String name = f.getFileName().toString().replace(".java", "");
+                files.add(name);
+                Matcher m = Pattern.compile("@Command\\(name = \"([^\"]+)\"").matcher(Files.readString(f));
+                assertTrue(m.find(), f + " has no @Command(name = ...)");
+                assertEquals(name, m.group(1), f + ": the @Command name is the file name (and the output folder)");
+                assertTrue(Script.find(name).isPresent(), name + " has no line in lab.Script");
+            }
+        }
+        for (Script s : Script.values()) assertTrue(files.contains(s.name()), "lab.Script lists " + s + " but there is no scripts/" + s + ".java");
+    }
 }
