@@ -45,6 +45,7 @@ import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
@@ -63,11 +64,11 @@ public class E1_clock_skew implements Callable<Integer> {
             description = "Clock offset of each simulated instance in ms (default: ${DEFAULT-VALUE}).")
     List<Long> offsetsMillis;
 
-    @Option(names = "--ttl-ms", paramLabel = "MS", description = "Intended TTL (default: 5000, quick: 3000).")
-    Long ttlOption;
+    @Option(names = "--ttl-ms", paramLabel = "MS", defaultValue = "5000", description = "Intended TTL (default: ${DEFAULT-VALUE}).")
+    @Quick("3000") long ttlOption;
 
-    @Option(names = "--samples", paramLabel = "N", description = "Keys per instance (or writer x reader pair) and strategy (default: 20, quick: 3).")
-    Integer samplesOption;
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "20", description = "Keys per instance (or writer x reader pair) and strategy (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int samplesOption;
 
     @Option(names = "--poll-ms", defaultValue = "2", paramLabel = "MS", description = "Pause between poll rounds (default: ${DEFAULT-VALUE}).")
     long pollMillis;
@@ -133,8 +134,8 @@ public class E1_clock_skew implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long ttlMillis = ttlOption != null ? ttlOption : common.pick(5000L, 3000L);
-        int samples = samplesOption != null ? samplesOption : common.pick(20, 3);
+        long ttlMillis = ttlOption;
+        int samples = samplesOption;
         if (ttlMillis < 100) throw new LabException("--ttl-ms must be >= 100");
         if (samples < 1) throw new LabException("--samples must be >= 1");
         if (offsetsMillis.isEmpty()) throw new LabException("--offsets needs at least one instance");

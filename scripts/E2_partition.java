@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import lab.Check;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
@@ -42,6 +43,7 @@ import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import org.HdrHistogram.Histogram;
@@ -56,8 +58,8 @@ public class E2_partition implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--cut-seconds", paramLabel = "S", description = "How long the subscriber stays cut off (default: 10, quick: 1.5).")
-    Double cutSeconds;
+    @Option(names = "--cut-seconds", paramLabel = "S", defaultValue = "10", description = "How long the subscriber stays cut off (default: ${DEFAULT-VALUE}).")
+    @Quick("1.5") double cutSeconds;
 
     @Option(names = "--invalidations", paramLabel = "N", defaultValue = "12", description = "Writes (each with its invalidation) during the cut (default: ${DEFAULT-VALUE}).")
     int invalidations;
@@ -65,8 +67,8 @@ public class E2_partition implements Callable<Integer> {
     @Option(names = "--keys", paramLabel = "N", defaultValue = "20", description = "Cached keys every instance holds (default: ${DEFAULT-VALUE}).")
     int keyCount;
 
-    @Option(names = "--observe-seconds", paramLabel = "S", description = "Reads by the cut instance after it is back (default: 5, quick: 1).")
-    Double observeSeconds;
+    @Option(names = "--observe-seconds", paramLabel = "S", defaultValue = "5", description = "Reads by the cut instance after it is back (default: ${DEFAULT-VALUE}).")
+    @Quick("1") double observeSeconds;
 
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Subscriber clients (default: ${DEFAULT-VALUE}).")
     List<String> clients;
@@ -79,11 +81,12 @@ public class E2_partition implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long cutMillis = (long) (1000 * (cutSeconds != null ? cutSeconds : common.quick ? 1.5 : 10));
-        long observeMillis = (long) (1000 * (observeSeconds != null ? observeSeconds : common.quick ? 1 : 5));
-        if (cutMillis < 100 || observeMillis < 100 || invalidations < 1 || keyCount < 1) {
-            throw new LabException("--cut-seconds and --observe-seconds must be >= 0.1, --invalidations and --keys >= 1");
-        }
+        long cutMillis = (long) (1000 * cutSeconds);
+        long observeMillis = (long) (1000 * observeSeconds);
+        Check.atLeast("--cut-seconds", cutSeconds, 0.1);
+        Check.atLeast("--observe-seconds", observeSeconds, 0.1);
+        Check.atLeast("--invalidations", invalidations, 1);
+        Check.atLeast("--keys", keyCount, 1);
         Clients.requireKnown(clients);
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {

@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import lab.Check;
+import lab.Threads;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
@@ -40,6 +42,7 @@ import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import lab.pg.ChunkTable;
@@ -62,8 +65,8 @@ public class E3_thundering_herd implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "100", description = "Simultaneous identical requests (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "Rounds per variant, each on a fresh chunk (default: 10, quick: 3).")
-    Integer rounds;
+    @Option(names = {"--trials", "--rounds"}, paramLabel = "N", defaultValue = "10", description = "Rounds per variant, each on a fresh chunk (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int rounds;
 
     @Option(names = "--client", defaultValue = "jedis", description = "L2 client: jedis or lettuce (default: ${DEFAULT-VALUE}).")
     String client;
@@ -74,17 +77,14 @@ public class E3_thundering_herd implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int r = rounds != null ? rounds : common.pick(10, 3);
-        if (concurrency < 2 || r < 1) throw new LabException("--concurrency must be >= 2 and --rounds >= 1");
+        int r = rounds;
+        Check.atLeast("--concurrency", concurrency, 2);
+        Check.atLeast("--trials", r, 1);
         Clients.requireKnown(List.of(client));
         int chunks = 2 * r + 10;
 
         Results out = new Results(this, common);
-        ExecutorService threads = Executors.newFixedThreadPool(concurrency, run -> {
-            Thread t = new Thread(run, "herd");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService threads = Executors.newFixedThreadPool(concurrency, Threads.daemon("herd"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none());
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());

@@ -1,9 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
-//DEPS at.yawk.lz4:lz4-java:1.10.1
 //SOURCES lab/*.java
 //SOURCES lab/redis/*.java
+//SOURCES lab/codec/*.java
 //
 // Edge Case 4 of the seed (POC1_redis_integration.md, "Embedding Size Exceeds Redis String Limit"):
 // a cache entry of 1, 10, 100 or 1000 chunks with 768-float embeddings is 3 KB .. 3 MB in float32
@@ -29,15 +28,9 @@
 // Criteria: GET P99 of the uncompressed JSON entry <= 10 ms per size (a FAIL is the seed's signal
 // to compress), and 0 values not bit-exact per encoding and client. Exit 0 = all passed.
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,9 +40,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
-import java.util.zip.Inflater;
+import lab.codec.EmbeddingCodecs;
+import lab.codec.EmbeddingCodecs.Chunk;
+import lab.codec.EmbeddingCodecs.Codec;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
@@ -61,9 +55,7 @@ import lab.Latency;
 import lab.Progress;
 import lab.redis.RedisServer;
 import lab.Results;
-import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,15 +90,6 @@ public class E4_embedding_size implements Callable<Integer> {
         Lab.main(new E4_embedding_size(), args);
     }
 
-    /** One chunk of a cache entry: its id and its embedding. */
-    public record Chunk(String id, float[] embedding) {}
-
-    /** Bytes in, bytes out: one way of storing an entry. */
-    interface Codec {
-        byte[] encode(List<Chunk> entry);
-        List<Chunk> decode(byte[] bytes);
-    }
-
     /** Binary byte[] SET/GET on one client. */
     interface BinaryKv extends AutoCloseable {
         void set(byte[] key, byte[] value);
@@ -120,7 +103,7 @@ public class E4_embedding_size implements Callable<Integer> {
         if (reps != null && reps < 1) throw new LabException("--reps must be >= 1");
         if (zlibLevel < 0 || zlibLevel > 9) throw new LabException("--zlib-level must be 0..9");
         Map<String, Codec> codecs = new LinkedHashMap<>();
-        for (String e : encodings) codecs.put(e, codec(e));
+        for (String e : encodings) codecs.put(e, EmbeddingCodecs.named(e, zlibLevel));
         if (!codecs.containsKey("json")) throw new LabException("--encodings must include json (the seed's baseline)");
         Clients.requireKnown(clients);
 
@@ -183,14 +166,14 @@ public class E4_embedding_size implements Callable<Integer> {
         return out.finish();
     }
 
+    /** Measured repetitions per size, full and --quick (one table: the cost of a size grows with it). */
+    static final int[][] REPS = {{1, 2000, 200}, {10, 1000, 100}, {100, 300, 30}, {1000, 40, 3}};
+
     int repsFor(int chunks) {
-        return switch (chunks) {
-            case 1 -> common.pick(2000, 200);
-            case 10 -> common.pick(1000, 100);
-            case 100 -> common.pick(300, 30);
-            case 1000 -> common.pick(40, 3);
-            default -> Math.max(common.pick(20, 3), Math.min(common.pick(2000, 200), (int) (common.pick(40_000, 5_000) / chunks)));
-        };
+        int col = common.quick ? 2 : 1;
+        for (int[] r : REPS) if (r[0] == chunks) return r[col];
+        int[] floor = {0, 20, 3}, ceiling = {0, 2000, 200}, budget = {0, 40_000, 5_000}; // other sizes: a budget of chunk-reads
+        return Math.max(floor[col], Math.min(ceiling[col], budget[col] / chunks));
     }
 
     static List<Chunk> entry(Random rnd, int chunks) {
@@ -305,149 +288,6 @@ public class E4_embedding_size implements Callable<Integer> {
                     client, chunks, json.bytes, jg.p99Millis(), compress ? "> 10 ms: seed says compress" : "<= 10 ms", jsonRead,
                     best, b.bytes, bestRead, jsonRead / bestRead);
         }
-    }
-
-    // ------------------------------------------------------------------ encodings
-
-    Codec codec(String name) {
-        String[] parts = name.split("\\+");
-        Codec base = switch (parts[0]) {
-            case "json" -> json();
-            case "binary" -> binary();
-            default -> throw new LabException("unknown encoding '" + name + "' (json, binary, optionally +zlib or +lz4)");
-        };
-        if (parts.length == 1) return base;
-        if (parts.length > 2) throw new LabException("unknown encoding '" + name + "' (json, binary, optionally +zlib or +lz4)");
-        return switch (parts[1]) {
-            case "zlib" -> zlib(base, zlibLevel);
-            case "lz4" -> lz4(base);
-            default -> throw new LabException("unknown compression in '" + name + "' (zlib, lz4)");
-        };
-    }
-
-    static Codec json() {
-        ObjectMapper mapper = new ObjectMapper();
-        return new Codec() {
-            public byte[] encode(List<Chunk> entry) {
-                try {
-                    return mapper.writeValueAsBytes(entry);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-
-            public List<Chunk> decode(byte[] bytes) {
-                try {
-                    return Arrays.asList(mapper.readValue(bytes, Chunk[].class));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
-    }
-
-    /** [int count] then per chunk [short id length][id UTF-8][int dims][dims x float32], little-endian. */
-    static Codec binary() {
-        return new Codec() {
-            public byte[] encode(List<Chunk> entry) {
-                int size = 4;
-                List<byte[]> ids = new ArrayList<>(entry.size());
-                for (Chunk c : entry) {
-                    byte[] id = c.id().getBytes(StandardCharsets.UTF_8);
-                    ids.add(id);
-                    size += 2 + id.length + 4 + 4 * c.embedding().length;
-                }
-                ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-                b.putInt(entry.size());
-                for (int i = 0; i < entry.size(); i++) {
-                    float[] v = entry.get(i).embedding();
-                    b.putShort((short) ids.get(i).length).put(ids.get(i)).putInt(v.length);
-                    b.asFloatBuffer().put(v);
-                    b.position(b.position() + 4 * v.length);
-                }
-                return b.array();
-            }
-
-            public List<Chunk> decode(byte[] bytes) {
-                ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-                int count = b.getInt();
-                List<Chunk> l = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    byte[] id = new byte[b.getShort()];
-                    b.get(id);
-                    float[] v = new float[b.getInt()];
-                    b.asFloatBuffer().get(v);
-                    b.position(b.position() + 4 * v.length);
-                    l.add(new Chunk(new String(id, StandardCharsets.UTF_8), v));
-                }
-                return l;
-            }
-        };
-    }
-
-    /** [int raw length][deflate stream]: the length lets the reader allocate once. */
-    static Codec zlib(Codec base, int level) {
-        return new Codec() {
-            public byte[] encode(List<Chunk> entry) {
-                byte[] raw = base.encode(entry);
-                Deflater d = new Deflater(level);
-                try {
-                    d.setInput(raw);
-                    d.finish();
-                    ByteArrayOutputStream o = new ByteArrayOutputStream(raw.length / 2 + 64);
-                    o.write(raw.length >>> 24); o.write(raw.length >>> 16); o.write(raw.length >>> 8); o.write(raw.length);
-                    byte[] buf = new byte[64 * 1024];
-                    while (!d.finished()) o.write(buf, 0, d.deflate(buf));
-                    return o.toByteArray();
-                } finally {
-                    d.end();
-                }
-            }
-
-            public List<Chunk> decode(byte[] bytes) {
-                int rawLength = ByteBuffer.wrap(bytes).getInt();
-                byte[] raw = new byte[rawLength];
-                Inflater inf = new Inflater();
-                try {
-                    inf.setInput(bytes, 4, bytes.length - 4);
-                    int done = 0;
-                    while (done < rawLength && !inf.finished()) {
-                        int got = inf.inflate(raw, done, rawLength - done);
-                        if (got == 0 && (inf.needsInput() || inf.needsDictionary())) break;
-                        done += got;
-                    }
-                    if (done != rawLength) throw new IllegalStateException("zlib: " + done + " of " + rawLength + " bytes");
-                    return base.decode(raw);
-                } catch (DataFormatException e) {
-                    throw new IllegalStateException("zlib: " + e.getMessage(), e);
-                } finally {
-                    inf.end();
-                }
-            }
-        };
-    }
-
-    /** [int raw length][LZ4 block]; the safe decompressor checks bounds (never the deprecated fast one). */
-    static Codec lz4(Codec base) {
-        LZ4Factory f = LZ4Factory.fastestInstance();
-        LZ4Compressor comp = f.fastCompressor();
-        LZ4SafeDecompressor decomp = f.safeDecompressor();
-        return new Codec() {
-            public byte[] encode(List<Chunk> entry) {
-                byte[] raw = base.encode(entry);
-                byte[] o = new byte[4 + comp.maxCompressedLength(raw.length)];
-                ByteBuffer.wrap(o).putInt(raw.length);
-                int n = comp.compress(raw, 0, raw.length, o, 4, o.length - 4);
-                return Arrays.copyOf(o, 4 + n);
-            }
-
-            public List<Chunk> decode(byte[] bytes) {
-                byte[] raw = new byte[ByteBuffer.wrap(bytes).getInt()];
-                int n = decomp.decompress(bytes, 4, bytes.length - 4, raw, 0, raw.length);
-                if (n != raw.length) throw new IllegalStateException("lz4: " + n + " of " + raw.length + " bytes");
-                return base.decode(raw);
-            }
-        };
     }
 
     // ------------------------------------------------------------------ the two clients, binary-safe

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import lab.Check;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
@@ -33,6 +34,7 @@ import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import lab.pg.ChunkApi;
@@ -52,14 +54,14 @@ public class Q1_warming implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Mixin PgOptions pgOptions;
 
-    @Option(names = "--sizes", split = ",", paramLabel = "N", description = "Chunks to warm (default: 100,1000,10000; quick: 100,1000). The seed's size is 100.")
-    List<Integer> sizes;
+    @Option(names = "--sizes", split = ",", paramLabel = "N", defaultValue = "100,1000,10000", description = "Chunks to warm (default: ${DEFAULT-VALUE}). The seed's size is 100.")
+    @Quick("100,1000") List<Integer> sizes;
 
     @Option(names = "--client", defaultValue = "jedis", description = "L2 client: jedis or lettuce (default: ${DEFAULT-VALUE}).")
     String client;
 
-    @Option(names = "--repeats", paramLabel = "N", description = "Starts per size and variant; the median start-up is reported (default: 3, quick: 1).")
-    Integer repeats;
+    @Option(names = {"--trials", "--repeats"}, paramLabel = "N", defaultValue = "3", description = "Starts per size and variant; the median start-up is reported (default: ${DEFAULT-VALUE}).")
+    @Quick("1") int repeats;
 
     public static void main(String... args) {
         Lab.main(new Q1_warming(), args);
@@ -67,9 +69,11 @@ public class Q1_warming implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Integer> ns = sizes != null ? sizes : common.quick ? List.of(100, 1000) : List.of(100, 1000, 10000);
-        int rep = repeats != null ? repeats : common.pick(3, 1);
-        if (ns.isEmpty() || ns.stream().anyMatch(n -> n < 1) || rep < 1) throw new LabException("--sizes must be >= 1 and --repeats >= 1");
+        List<Integer> ns = sizes;
+        int rep = repeats;
+        if (ns.isEmpty()) throw new LabException("--sizes must name at least one size");
+        for (int n : ns) Check.atLeast("--sizes", n, 1);
+        Check.atLeast("--trials", rep, 1);
         Clients.requireKnown(List.of(client));
         int maxN = ns.stream().mapToInt(Integer::intValue).max().getAsInt();
 

@@ -52,6 +52,7 @@ import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
@@ -67,8 +68,8 @@ public class Q2_key_versioning implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--keys", paramLabel = "N", description = "Working set of the rolling deploy and largest invalidation size (default: 10000, quick: 1000).")
-    Integer keysOption;
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "10000", description = "Working set of the rolling deploy and largest invalidation size (default: ${DEFAULT-VALUE}).")
+    @Quick("1000") int keysOption;
 
     @Option(names = "--instances", defaultValue = "4", paramLabel = "K", description = "API instances in the rolling deploy (default: ${DEFAULT-VALUE}).")
     int instances;
@@ -152,7 +153,7 @@ public class Q2_key_versioning implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int n = keysOption != null ? keysOption : common.pick(10_000, 1000);
+        int n = keysOption;
         if (n < 100) throw new LabException("--keys must be >= 100");
         if (instances < 1) throw new LabException("--instances must be >= 1");
         if (dims < 1) throw new LabException("--dims must be >= 1");

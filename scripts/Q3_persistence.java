@@ -47,6 +47,7 @@ import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
@@ -72,11 +73,14 @@ public class Q3_persistence implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "REQ_PER_S", defaultValue = "1000", description = "SETs per second, open loop (default: ${DEFAULT-VALUE}).")
     double ratePerSecond;
 
-    @Option(names = "--duration-s", paramLabel = "S", description = "Measured seconds per client and mode (default: 15, quick: 2).")
-    Integer durationSeconds;
+    @Option(names = {"--duration-seconds", "--duration-s"}, paramLabel = "S", defaultValue = "15", description = "Measured seconds per client and mode (default: ${DEFAULT-VALUE}).")
+    @Quick("2") int durationSeconds;
 
-    @Option(names = "--preload-mb", paramLabel = "MB", description = "Dataset written before measuring, in MB of values (default: 256, quick: 20).")
-    Integer preloadMb;
+    @Option(names = "--preload-mb", paramLabel = "MB", defaultValue = "256", description = "Dataset written before measuring, in MB of values (default: ${DEFAULT-VALUE}).")
+    @Quick("20") int preloadMb;
+
+    @Option(names = "--warmup-millis", paramLabel = "MS", defaultValue = "2000", description = "Unrecorded load before each measured run (default: ${DEFAULT-VALUE}).")
+    @Quick("500") long warmupMillis;
 
     public static void main(String... args) {
         Lab.main(new Q3_persistence(), args);
@@ -96,9 +100,8 @@ public class Q3_persistence implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int seconds = durationSeconds != null ? durationSeconds : common.pick(15, 2);
-        int preload = preloadMb != null ? preloadMb : common.pick(256, 20);
-        long warmupMillis = common.pick(2000L, 500L);
+        int seconds = durationSeconds;
+        int preload = preloadMb;
         Map<String, RedisServer.Needs> all = modeNeeds();
         for (String m : modes) if (!all.containsKey(m)) throw new LabException("unknown mode '" + m + "' (" + String.join(", ", all.keySet()) + ")");
         Clients.requireKnown(clients);

@@ -64,8 +64,11 @@ public class RunAll implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "20", description = "Per-script time limit; a script still running then is killed and counted as failed (default: ${DEFAULT-VALUE}).")
     int timeoutMinutes;
 
+    /** How a script is started. */
+    enum Launcher { auto, classpath, jbang }
+
     @Option(names = "--launcher", paramLabel = "KIND", defaultValue = "auto", description = "How scripts start: auto, classpath (java -cp this classpath), jbang (./jbang scripts/X.java) (default: ${DEFAULT-VALUE}).")
-    String launcher;
+    Launcher launcher;
 
     static final Pattern SCRIPT = Pattern.compile("[SEQX][0-9]+_.*\\.java");
 
@@ -89,7 +92,6 @@ public class RunAll implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!List.of("auto", "classpath", "jbang").contains(launcher)) throw new LabException("--launcher must be auto, classpath or jbang, not '" + launcher + "'");
         if (timeoutMinutes < 1) throw new LabException("--timeout must be >= 1 minute");
         List<String> all = discover(scriptsDir);
         for (List<String> names : Arrays.asList(only, skip)) {
@@ -194,7 +196,7 @@ public class RunAll implements Callable<Integer> {
         } catch (ClassNotFoundException e) {
             here = false;
         }
-        if (launcher.equals("classpath") || (launcher.equals("auto") && here)) {
+        if (launcher == Launcher.classpath || (launcher == Launcher.auto && here)) {
             if (!here) throw new LabException("--launcher classpath: class " + script + " is not on this classpath");
             return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("java.class.path"), script));

@@ -31,6 +31,7 @@ import lab.Lab;
 import lab.Latency;
 import lab.LabException;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisBenchmark;
 import lab.redis.RedisServer;
 import lab.Results;
@@ -47,11 +48,17 @@ public class S1_basic implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--ops", paramLabel = "N", description = "Measured operations per command and client (default: 1000, quick: 200).")
-    Integer ops;
+    @Option(names = "--ops", paramLabel = "N", defaultValue = "1000", description = "Measured operations per command and client (default: ${DEFAULT-VALUE}).")
+    @Quick("200") int ops;
 
-    @Option(names = "--ttl-samples", paramLabel = "N", description = "Keys whose expiry is timed, per client (default: 100, quick: 20).")
-    Integer ttlSamples;
+    @Option(names = "--ttl-samples", paramLabel = "N", defaultValue = "100", description = "Keys whose expiry is timed, per client (default: ${DEFAULT-VALUE}).")
+    @Quick("20") int ttlSamples;
+
+    @Option(names = "--json-warmup", paramLabel = "N", defaultValue = "3000", description = "Unrecorded JSON round trips before measuring, so C2 has compiled Jackson (default: ${DEFAULT-VALUE}).")
+    @Quick("300") int jsonWarmup;
+
+    @Option(names = "--benchmark-requests", paramLabel = "N", defaultValue = "10000", description = "redis-benchmark requests of the closed-loop reference, at least --ops (default: ${DEFAULT-VALUE}).")
+    @Quick("1000") int benchmarkRequests;
 
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Clients to measure (default: ${DEFAULT-VALUE}).")
     List<String> clients;
@@ -71,8 +78,8 @@ public class S1_basic implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int n = ops != null ? ops : common.pick(1000, 200);
-        int ttlN = ttlSamples != null ? ttlSamples : common.pick(100, 20);
+        int n = ops;
+        int ttlN = ttlSamples;
         if (n < 1 || ttlN < 1) throw new LabException("--ops and --ttl-samples must be >= 1");
         Clients.requireKnown(clients);
 
@@ -94,7 +101,7 @@ public class S1_basic implements Callable<Integer> {
                         json(out, client, o, keys, n);
                     }
                 }
-                reference(out, redis, keys, Math.max(n, common.pick(10_000, 1000)));
+                reference(out, redis, keys, Math.max(n, benchmarkRequests));
             } finally {
                 keys.cleanup(redis);
             }
@@ -217,7 +224,7 @@ public class S1_basic implements Callable<Integer> {
         long lossy = 0, bytes = 0;
         // Jackson needs thousands of calls before its (de)serializers are compiled by C2: with a short
         // warm-up the first client measured carries the JIT's cost and the second does not.
-        int warmup = common.pick(3000, 300);
+        int warmup = jsonWarmup;
         try {
             for (int i = -warmup; i < n; i++) {
                 CodeChunk c = chunk(rnd, Math.abs(i));

@@ -41,6 +41,7 @@ import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import org.HdrHistogram.Histogram;
@@ -54,23 +55,23 @@ public class S2_pubsub implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--messages", paramLabel = "N", description = "Basic propagation: invalidations sent one at a time (default: 1000, quick: 100).")
-    Integer messages;
+    @Option(names = "--messages", paramLabel = "N", defaultValue = "1000", description = "Basic propagation: invalidations sent one at a time (default: ${DEFAULT-VALUE}).")
+    @Quick("100") int messages;
 
     @Option(names = "--rate", paramLabel = "PER_S", defaultValue = "100", description = "High-frequency rate, invalidations/s (default: ${DEFAULT-VALUE}).")
     double ratePerSecond;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "High-frequency duration (default: 60, quick: 3).")
-    Integer seconds;
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "60", description = "High-frequency duration (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int seconds;
 
-    @Option(names = "--ramp-max", paramLabel = "PER_S", description = "Highest rate of the doubling ramp from 200/s (default: 51200, quick: 1600; 0 = no ramp).")
-    Integer rampMax;
+    @Option(names = "--ramp-max", paramLabel = "PER_S", defaultValue = "51200", description = "Highest rate of the doubling ramp from 200/s (default: ${DEFAULT-VALUE}; 0 = no ramp).")
+    @Quick("1600") int rampMax;
 
-    @Option(names = "--ramp-step-seconds", paramLabel = "S", description = "Duration of each ramp step (default: 2, quick: 1).")
-    Integer rampStepSeconds;
+    @Option(names = "--ramp-step-seconds", paramLabel = "S", defaultValue = "2", description = "Duration of each ramp step (default: ${DEFAULT-VALUE}).")
+    @Quick("1") int rampStepSeconds;
 
-    @Option(names = "--kills", paramLabel = "N", description = "Subscriber connections killed (CLIENT KILL) in the reconnection test (default: 3, quick: 1).")
-    Integer kills;
+    @Option(names = "--kills", paramLabel = "N", defaultValue = "3", description = "Subscriber connections killed (CLIENT KILL) in the reconnection test (default: ${DEFAULT-VALUE}).")
+    @Quick("1") int kills;
 
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Clients to measure (default: ${DEFAULT-VALUE}).")
     List<String> clients;
@@ -83,11 +84,11 @@ public class S2_pubsub implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int n = messages != null ? messages : common.pick(1000, 100);
-        int hfSeconds = seconds != null ? seconds : common.pick(60, 3);
-        int maxRamp = rampMax != null ? rampMax : common.pick(51200, 1600);
-        int stepSeconds = rampStepSeconds != null ? rampStepSeconds : common.pick(2, 1);
-        int killCount = kills != null ? kills : common.pick(3, 1);
+        int n = messages;
+        int hfSeconds = seconds;
+        int maxRamp = rampMax;
+        int stepSeconds = rampStepSeconds;
+        int killCount = kills;
         if (n < 1 || hfSeconds < 1 || stepSeconds < 1 || killCount < 1 || maxRamp < 0 || !(ratePerSecond > 0)) {
             throw new LabException("--messages, --seconds, --ramp-step-seconds, --kills and --rate must be >= 1 (--ramp-max >= 0)");
         }

@@ -20,53 +20,43 @@
 //   (sampled every second while load runs; -1 where a pool does not expose the value)
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.support.AsyncConnectionPoolSupport;
-import io.lettuce.core.support.BoundedAsyncPool;
-import io.lettuce.core.support.BoundedPoolConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
-import lab.redis.Clients;
+import lab.Bursts;
+import lab.Check;
 import lab.CommonOptions;
-import lab.redis.CpuMeter;
+import lab.Completions;
 import lab.Criterion;
+import lab.Faults;
 import lab.FixedRate;
-import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
-import lab.redis.RedisServer;
+import lab.Quick;
 import lab.Results;
+import lab.Sampler;
+import lab.redis.Clients;
+import lab.redis.CpuMeter;
+import lab.redis.Keys;
+import lab.redis.LoadSubject;
+import lab.redis.LoadSubject.BorrowWaits;
+import lab.redis.LoadSubject.PoolSnapshot;
+import lab.redis.RedisServer;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.Pool;
 
@@ -81,8 +71,12 @@ public class S3_pool implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "REQ_PER_S", defaultValue = "100", description = "Offered GET rate (default: ${DEFAULT-VALUE}; the throughput criterion applies at 100).")
     double ratePerSecond;
 
-    @Option(names = "--duration-s", paramLabel = "S", description = "Measured seconds of sustained load per client (default: 60, quick: 3).")
-    Integer durationSeconds;
+    @Option(names = {"--duration-seconds", "--duration-s"}, paramLabel = "S", defaultValue = "60",
+            description = "Measured seconds of sustained load per client (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int durationSeconds;
+
+    @Option(names = "--warmup-millis", paramLabel = "MS", defaultValue = "2000", description = "Unrecorded load before each sustained run (default: ${DEFAULT-VALUE}).")
+    @Quick("1000") long warmupMillis;
 
     @Option(names = "--pool-size", paramLabel = "N", defaultValue = "10", description = "Pool size for the sustained test (default: ${DEFAULT-VALUE}).")
     int poolSize;
@@ -90,8 +84,11 @@ public class S3_pool implements Callable<Integer> {
     @Option(names = "--keys", paramLabel = "N", defaultValue = "1000", description = "Pre-populated keys read at random (default: ${DEFAULT-VALUE}).")
     int keyCount;
 
-    @Option(names = "--bursts", paramLabel = "N", description = "Bursts of 20 concurrent requests on a pool of 5 (default: 50, quick: 10).")
-    Integer bursts;
+    @Option(names = "--bursts", paramLabel = "N", defaultValue = "50", description = "Bursts of 20 concurrent requests on a pool of 5 (default: ${DEFAULT-VALUE}).")
+    @Quick("10") int burstCount;
+
+    @Option(names = "--maxwait-rounds", paramLabel = "N", defaultValue = "5", description = "Bursts of slow commands past the pool's maxWait (default: ${DEFAULT-VALUE}).")
+    @Quick("2") int maxWaitRounds;
 
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce,lettuce-pool",
             description = "Clients for the sustained and exhaustion tests (default: ${DEFAULT-VALUE}).")
@@ -102,11 +99,18 @@ public class S3_pool implements Callable<Integer> {
                     + "Empty to skip the restart test.")
     List<String> restartVariants;
 
-    @Option(names = "--restart-run-s", paramLabel = "S", description = "Measured seconds of each restart run; Redis is killed at 1/3 (default: 15, quick: 6).")
-    Integer restartRunSeconds;
+    @Option(names = {"--restart-run-seconds", "--restart-run-s"}, paramLabel = "S", defaultValue = "15",
+            description = "Measured seconds of each restart run; Redis is killed at 1/3 (default: ${DEFAULT-VALUE}).")
+    @Quick("6") int restartRunSeconds;
 
-    @Option(names = "--down-ms", paramLabel = "MS", defaultValue = "1000", description = "How long Redis stays dead before the restart (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--restart-warmup-millis", paramLabel = "MS", defaultValue = "1000", description = "Unrecorded load before each restart run (default: ${DEFAULT-VALUE}).")
+    @Quick("500") long restartWarmupMillis;
+
+    @Option(names = {"--down-millis", "--down-ms"}, paramLabel = "MS", defaultValue = "1000", description = "How long Redis stays dead before the restart (default: ${DEFAULT-VALUE}).")
     long downMillis;
+
+    @Option(names = "--sample-millis", paramLabel = "MS", defaultValue = "1000", description = "Period of the pool_timeline.csv samples (default: ${DEFAULT-VALUE}).")
+    @Quick("500") long sampleMillis;
 
     public static void main(String... args) {
         Lab.main(new S3_pool(), args);
@@ -117,21 +121,19 @@ public class S3_pool implements Callable<Integer> {
 
     String[] keyNames;
 
-    // Lettuce logs every reconnect attempt through java.util.logging; the restart test reports them as numbers instead.
-    static final java.util.logging.Logger LETTUCE_LOG = java.util.logging.Logger.getLogger("io.lettuce"), NETTY_LOG = java.util.logging.Logger.getLogger("io.netty");
-    static {
-        LETTUCE_LOG.setLevel(java.util.logging.Level.SEVERE);
-        NETTY_LOG.setLevel(java.util.logging.Level.OFF);
-    }
-
     @Override
     public Integer call() {
-        long durationMillis = (durationSeconds != null ? durationSeconds : common.pick(60, 3)) * 1000L;
-        int burstCount = bursts != null ? bursts : common.pick(50, 10);
-        long restartRunMillis = (restartRunSeconds != null ? restartRunSeconds : common.pick(15, 6)) * 1000L;
-        if (!(ratePerSecond > 0) || durationMillis < 1000 || poolSize < 1 || keyCount < 1 || burstCount < 1 || downMillis < 0 || restartRunMillis < 3000) {
-            throw new LabException("--rate, --duration-s (>= 1), --pool-size, --keys, --bursts must be positive, --restart-run-s >= 3, --down-ms >= 0");
-        }
+        Check.positive("--rate", ratePerSecond);
+        long durationMillis = Check.atLeast("--duration-seconds", durationSeconds, 1) * 1000L;
+        Check.atLeast("--pool-size", poolSize, 1);
+        Check.atLeast("--keys", keyCount, 1);
+        Check.atLeast("--bursts", burstCount, 1);
+        Check.atLeast("--maxwait-rounds", maxWaitRounds, 1);
+        Check.atLeast("--down-millis", downMillis, 0);
+        Check.atLeast("--warmup-millis", warmupMillis, 0);
+        Check.atLeast("--restart-warmup-millis", restartWarmupMillis, 0);
+        Check.atLeast("--sample-millis", sampleMillis, 1);
+        long restartRunMillis = Check.atLeast("--restart-run-seconds", restartRunSeconds, 3) * 1000L;
         for (String c : clients) {
             if (!List.of(Clients.JEDIS, Clients.LETTUCE, LETTUCE_POOL).contains(c)) throw new LabException("unknown client '" + c + "' (jedis, lettuce, lettuce-pool)");
         }
@@ -160,7 +162,6 @@ public class S3_pool implements Callable<Integer> {
                 if (clients.contains(Clients.JEDIS)) pastMaxWait(out, redis, keys);
                 for (String v : restartVariants) restart(out, redis, v, restartRunMillis);
             } finally {
-                if (burstThreads != null) burstThreads.shutdownNow();
                 keys.cleanup(redis);
             }
         }
@@ -185,125 +186,58 @@ public class S3_pool implements Callable<Integer> {
 
     // ------------------------------------------------------------------ the clients under load
 
-    /** One client set up for load: sync or async call, a pool probe, and how to close it. */
-    record Subject(String name, FixedRate.SyncCall sync, FixedRate.AsyncCall async, int workers, Supplier<PoolSnapshot> probe,
-                   String settings, AutoCloseable closer, Object handle) {
-        FixedRate.Result run(FixedRate.Config cfg) {
-            return sync != null ? FixedRate.run(cfg.workers(workers), sync) : FixedRate.runAsync(cfg, async);
-        }
-    }
-
-    /** A pool's state at one instant (-1: not exposed by that pool). */
-    record PoolSnapshot(long active, long idle, long waiters, long created, long destroyed, double meanBorrowWaitMillis, double maxBorrowWaitMillis) {}
-
-    Subject jedis(RedisServer redis, String name, ConnectionPoolConfig pc, int workers) {
-        RedisClient c = Clients.jedis(redis, pc, "lab-s3-" + name);
-        Pool<?> pool = c.getPool();
-        String settings = "maxTotal=" + pc.getMaxTotal() + " maxWait=" + pc.getMaxWaitDuration().toMillis() + "ms testOnBorrow=" + pc.getTestOnBorrow()
-                + " testWhileIdle=" + pc.getTestWhileIdle() + " blockWhenExhausted=" + pc.getBlockWhenExhausted() + " workers=" + workers;
-        return new Subject(name, () -> c.get(randomKey()), null, workers,
-                () -> new PoolSnapshot(pool.getNumActive(), pool.getNumIdle(), pool.getNumWaiters(), pool.getCreatedCount(), pool.getDestroyedCount(),
-                        pool.getMeanBorrowWaitDuration().toNanos() / 1e6, pool.getMaxBorrowWaitDuration().toNanos() / 1e6),
-                settings, c::close, c);
-    }
-
-    Subject lettuce(RedisServer redis, String name, ClientOptions.Builder options, String settings) {
-        io.lettuce.core.RedisClient c = Clients.lettuce(redis, "lab-s3-" + name, options);
-        StatefulRedisConnection<String, String> conn = c.connect();
-        RedisAsyncCommands<String, String> a = conn.async();
-        return new Subject(name, null, () -> a.get(randomKey()), 0, null, settings + " (one multiplexed connection)", () -> {
-            conn.close();
-            c.shutdown(0, 2, TimeUnit.SECONDS);
-        }, conn);
-    }
-
-    /** Lettuce with a BoundedAsyncPool: acquire, GET, release; borrow wait measured here (the pool does not). */
-    Subject lettucePool(RedisServer redis, int size) {
-        io.lettuce.core.RedisClient c = Clients.lettuce(redis, "lab-s3-lettuce-pool");
-        RedisURI uri = RedisURI.create(redis.url());
-        uri.setClientName("lab-s3-lettuce-pool");
-        uri.setTimeout(Duration.ofSeconds(2));
-        BoundedAsyncPool<StatefulRedisConnection<String, String>> pool = AsyncConnectionPoolSupport.createBoundedObjectPool(
-                () -> c.connectAsync(StringCodec.UTF8, uri), BoundedPoolConfig.builder().maxTotal(size).maxIdle(size).minIdle(0).build());
-        FixedRate.AsyncCall call = () -> {
-            long t0 = System.nanoTime();
-            return pool.acquire().thenCompose(conn -> {
-                borrowWaits.get().record(System.nanoTime() - t0);
-                return conn.async().get(randomKey()).whenComplete((v, t) -> pool.release(conn));
-            });
-        };
-        return new Subject(LETTUCE_POOL, null, call, 0,
-                () -> new PoolSnapshot(pool.getObjectCount() - pool.getIdle(), pool.getIdle(), -1, pool.getObjectCount(), -1,
-                        borrowWaits.get().meanMillis(), borrowWaits.get().maxMillis()),
-                "BoundedAsyncPool maxTotal=" + size + " (acquire on an exhausted pool fails at once: no wait queue)", () -> {
-                    pool.close();
-                    c.shutdown(0, 2, TimeUnit.SECONDS);
-                }, pool);
-    }
-
-    /** Borrow waits timed by the lab (acquire call to connection in hand); swapped for a fresh one after warm-up. */
-    static final class BorrowWaits {
-        final Histogram h = Latency.newHistogram();
-
-        synchronized void record(long nanos) { Latency.record(h, nanos); }
-        synchronized double meanMillis() { return h.getTotalCount() == 0 ? 0 : h.getMean() / 1e6; }
-        synchronized double maxMillis() { return h.getMaxValue() / 1e6; }
-        synchronized Histogram copy() { return h.copy(); }
-    }
-
+    /** Borrow waits of the pool under test; swapped for a fresh one after warm-up. */
     final AtomicReference<BorrowWaits> borrowWaits = new AtomicReference<>(new BorrowWaits());
 
-    Subject open(RedisServer redis, String client, int size) {
+    LoadSubject jedis(RedisServer redis, String name, ConnectionPoolConfig pc, int workers) {
+        return LoadSubject.jedis(redis, name, "lab-s3-" + name, pc, workers, this::randomKey);
+    }
+
+    LoadSubject lettuce(RedisServer redis, String name, ClientOptions.Builder options, String settings) {
+        return LoadSubject.lettuce(redis, name, "lab-s3-" + name, options, settings, this::randomKey);
+    }
+
+    LoadSubject open(RedisServer redis, String client, int size) {
         return switch (client) {
             case Clients.JEDIS -> jedis(redis, client, Clients.pool(size, 2000), size); // workers >= pool: the pool, not the harness, is the limit
             case Clients.LETTUCE -> lettuce(redis, client, ClientOptions.builder(), "autoReconnect=true disconnectedBehavior=DEFAULT requestQueueSize=unbounded");
-            default -> lettucePool(redis, size);
+            default -> LoadSubject.lettucePool(redis, LETTUCE_POOL, "lab-s3-lettuce-pool", size, borrowWaits::get, this::randomKey);
         };
     }
 
-    /** Samples a pool once a second (quick: twice) into pool_timeline.csv while load runs. */
-    static AutoCloseable sampler(Results out, String test, Subject s, long periodMillis) {
+    /** Samples a pool every --sample-millis into pool_timeline.csv while load runs. */
+    AutoCloseable sampler(Results out, String test, LoadSubject s) {
         if (s.probe() == null) return () -> {};
         Results.Table t = out.table("pool_timeline.csv", "scenario", "test", "client", "t_s", "active", "idle", "waiters", "created", "destroyed",
                 "mean_borrow_wait_ms", "max_borrow_wait_ms");
-        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread th = new Thread(r, "pool-sampler");
-            th.setDaemon(true);
-            return th;
-        });
-        long t0 = System.nanoTime();
-        ex.scheduleAtFixedRate(() -> {
+        return Sampler.every("pool-sampler", sampleMillis, seconds -> {
             PoolSnapshot p = s.probe().get();
-            t.row(out.scenario(), test, s.name(), (System.nanoTime() - t0) / 1e9, p.active(), p.idle(), p.waiters(), p.created(), p.destroyed(),
+            t.row(out.scenario(), test, s.name(), seconds, p.active(), p.idle(), p.waiters(), p.created(), p.destroyed(),
                     p.meanBorrowWaitMillis(), p.maxBorrowWaitMillis());
-        }, 0, periodMillis, TimeUnit.MILLISECONDS);
-        return () -> {
-            ex.shutdownNow();
-            ex.awaitTermination(2, TimeUnit.SECONDS);
-        };
+        });
     }
 
     // ------------------------------------------------------------------ test 1: sustained load
 
     void sustained(Results out, RedisServer redis, String client, long durationMillis) {
         Progress.step(client + ": " + Results.num(ratePerSecond) + " req/s for " + durationMillis / 1000 + " s, pool " + poolSize);
-        Subject s = open(redis, client, poolSize);
+        LoadSubject s = open(redis, client, poolSize);
         out.meta("sustained_settings_" + client, s.settings());
         FixedRate.Result r;
         CpuMeter.Cost cost;
-        try (AutoCloseable sample = sampler(out, "sustained", s, common.pick(1000L, 500L))) {
+        try (AutoCloseable sample = sampler(out, "sustained", s)) {
             // warm-up (not recorded): connections, JIT; long enough that the measured phase is steady state
-            FixedRate.Config cfg = FixedRate.Config.of("S3-" + client, ratePerSecond, durationMillis).warmupMillis(common.pick(2000L, 1000L));
+            FixedRate.Config cfg = FixedRate.Config.of("S3-" + client, ratePerSecond, durationMillis).warmupMillis(warmupMillis);
             CpuMeter cpu = CpuMeter.start(redis); // the scheduler runs on this thread
             r = s.run(cfg);
             cost = cpu.stop();
         } catch (Exception e) {
             throw e instanceof RuntimeException re ? re : new LabException(client + ": " + Lab.oneLine(e));
         } finally {
-            closeQuietly(s);
+            s.closeQuietly();
         }
         FixedRate.report(out, "sustained", client, r);
-        errorTypes(out, "sustained", client, r);
+        FixedRate.errorTypes(out, "sustained", client, r);
         Latency.Summary rt = Latency.summarize(r.responseTimeNanos());
         if (ratePerSecond == 100) out.check("sustained", client, "achieved_rate", r.achievedRatePerSecond(), Criterion.THROUGHPUT_RPS);
         out.check("sustained", client, "errors_plus_unfinished", r.errors() + r.unfinished(), Criterion.POOL_ERRORS);
@@ -315,29 +249,10 @@ public class S3_pool implements Callable<Integer> {
             out.info("sustained", client, "pool_max_borrow_wait", "ms", p.maxBorrowWaitMillis());
             out.info("sustained", client, "pool_mean_borrow_wait", "ms", p.meanBorrowWaitMillis());
         }
-        harness(out, client, r, cost);
+        CpuMeter.harness(out, client, r, cost);
         System.out.printf("%-13s sustained: %.2f req/s achieved of %s offered, %d errors, %d unfinished | response %s | service %s | lag p99 %s%n",
                 client, r.achievedRatePerSecond(), Results.num(ratePerSecond), r.errors(), r.unfinished(), rt,
                 Latency.fmt(r.serviceTimeNanos().getValueAtPercentile(99)), Latency.fmt(r.scheduleLagNanos().getValueAtPercentile(99)));
-    }
-
-    /** The harness's own bar: scheduled rate within 0.5 % of the target, lag P99 < 1 ms, its CPU cost. */
-    static void harness(Results out, String client, FixedRate.Result r, CpuMeter.Cost cost) {
-        double scheduledRate = r.scheduled() / (r.config().durationMillis() / 1e3);
-        double target = r.config().ratePerSecond();
-        out.info("harness", client, "scheduled_rate", "req/s", scheduledRate);
-        out.info("harness", client, "scheduled_rate_error_pct", "%", 100 * Math.abs(scheduledRate - target) / target);
-        out.info("harness", client, "achieved_rate_error_pct", "%", 100 * Math.abs(r.achievedRatePerSecond() - target) / target);
-        out.info("harness", client, "lag_p99", "ms", r.scheduleLagNanos().getValueAtPercentile(99) / 1e6);
-        out.info("harness", client, "lag_max", "ms", r.scheduleLagNanos().getMaxValue() / 1e6);
-        out.info("harness", client, "scheduler_cpu", "%", cost.callerCpuPct());
-        out.info("harness", client, "scheduler_cpu_per_request", "ms", cost.callerCpuPct() / 100 * cost.wallSeconds() * 1e3 / Math.max(1, r.scheduled()));
-        out.info("harness", client, "jvm_cpu", "%", cost.jvmCpuPct());
-        out.info("harness", client, "redis_cpu", "%", cost.redisCpuPct());
-    }
-
-    static void errorTypes(Results out, String test, String client, FixedRate.Result r) {
-        r.errorsByType().forEach((type, n) -> out.info(test, client, "errors_" + type, "count", n));
     }
 
     // ------------------------------------------------------------------ test 2: exhaustion
@@ -349,9 +264,7 @@ public class S3_pool implements Callable<Integer> {
      */
     void exhaustion(Results out, RedisServer redis, String client, int burstCount) {
         Progress.step(client + ": " + burstCount + " bursts of " + EXHAUST_CONCURRENCY + " concurrent GETs, pool " + EXHAUST_POOL);
-        Histogram latency = Latency.newHistogram();
-        Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-        Subject s = open(redis, client, EXHAUST_POOL);
+        LoadSubject s = open(redis, client, EXHAUST_POOL);
         out.meta("exhaustion_settings_" + client, s.settings());
         FixedRate.SyncCall sync = s.sync();
         if (client.equals(Clients.JEDIS)) {
@@ -370,18 +283,18 @@ public class S3_pool implements Callable<Integer> {
                 }
             };
         }
-        try {
+        try (Bursts bursts = new Bursts("burst", EXHAUST_CONCURRENCY)) {
             for (int b = -3; b < burstCount; b++) { // three bursts of warm-up (connections created, JIT), not recorded
                 if (b == 0) borrowWaits.set(new BorrowWaits());
-                Histogram h = b < 0 ? Latency.newHistogram() : latency;
-                if (sync != null) syncBurst(sync, h, b < 0 ? new ConcurrentHashMap<>() : errors);
-                else asyncBurst(s.async(), h, b < 0 ? new ConcurrentHashMap<>() : errors);
+                if (sync != null) bursts.sync(sync, b >= 0);
+                else bursts.async(s.async(), b >= 0);
                 Lab.sleepMillis(20); // bursts, not a closed loop: let the pool settle between them
             }
-            long errorCount = errors.values().stream().mapToLong(LongAdder::sum).sum();
+            Histogram latency = bursts.latency;
+            long errorCount = bursts.errorCount();
             out.latency("exhaustion", client, "burst_get", latency);
             out.info("exhaustion", client, "requests", "count", latency.getTotalCount() + errorCount);
-            errors.forEach((type, n) -> out.info("exhaustion", client, "errors_" + type, "count", n.sum()));
+            bursts.errors.forEach((type, n) -> out.info("exhaustion", client, "errors_" + type, "count", n.sum()));
             out.info("exhaustion", client, "concurrency", "count", EXHAUST_CONCURRENCY);
             out.check("exhaustion", client, "errors", errorCount, Criterion.POOL_EXHAUSTION_ERRORS);
             double maxWait = Double.NaN;
@@ -401,60 +314,7 @@ public class S3_pool implements Callable<Integer> {
                     client, latency.getTotalCount() + errorCount, errorCount, Double.isNaN(maxWait) ? "n/a (no pool)" : String.format("%.2f", maxWait),
                     Latency.summarize(latency));
         } finally {
-            closeQuietly(s);
-        }
-    }
-
-    ExecutorService burstThreads;
-
-    void syncBurst(FixedRate.SyncCall call, Histogram h, Map<String, LongAdder> errors) {
-        if (burstThreads == null) burstThreads = Executors.newFixedThreadPool(EXHAUST_CONCURRENCY, r -> {
-            Thread t = new Thread(r, "burst");
-            t.setDaemon(true);
-            return t;
-        });
-        CountDownLatch ready = new CountDownLatch(EXHAUST_CONCURRENCY), go = new CountDownLatch(1), done = new CountDownLatch(EXHAUST_CONCURRENCY);
-        AtomicLong goAt = new AtomicLong();
-        long[] lat = new long[EXHAUST_CONCURRENCY];
-        for (int i = 0; i < EXHAUST_CONCURRENCY; i++) {
-            int idx = i;
-            burstThreads.execute(() -> {
-                try {
-                    ready.countDown();
-                    go.await();
-                    call.call();
-                    lat[idx] = System.nanoTime() - goAt.get();
-                } catch (Throwable t) {
-                    lat[idx] = -1;
-                    errors.computeIfAbsent(rootType(t), k -> new LongAdder()).increment();
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        await(ready);
-        goAt.set(System.nanoTime());
-        go.countDown();
-        await(done);
-        for (long l : lat) if (l >= 0) Latency.record(h, l);
-    }
-
-    void asyncBurst(FixedRate.AsyncCall call, Histogram h, Map<String, LongAdder> errors) {
-        List<CompletableFuture<?>> fs = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int i = 0; i < EXHAUST_CONCURRENCY; i++) {
-            fs.add(call.call().toCompletableFuture().whenComplete((v, t) -> {
-                if (t == null) {
-                    synchronized (h) { Latency.record(h, System.nanoTime() - t0); }
-                } else {
-                    errors.computeIfAbsent(rootType(t), k -> new LongAdder()).increment();
-                }
-            }));
-        }
-        try {
-            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // counted per request above
+            s.closeQuietly();
         }
     }
 
@@ -466,12 +326,13 @@ public class S3_pool implements Callable<Integer> {
     void pastMaxWait(Results out, RedisServer redis, Keys keys) {
         Progress.step("jedis: past maxWait (" + TINY_MAX_WAIT_MILLIS + " ms) with " + SLOW_COMMAND_MILLIS + " ms BLPOPs");
         String empty = keys.key("empty-list");
-        Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-        Histogram h = Latency.newHistogram();
-        int rounds = common.pick(5, 2);
-        try (RedisClient blocking = Clients.jedis(redis, Clients.pool(EXHAUST_POOL, TINY_MAX_WAIT_MILLIS), "lab-s3-jedis-maxwait")) {
-            for (int i = 0; i < rounds; i++) syncBurst(() -> blocking.blpop(SLOW_COMMAND_MILLIS / 1000.0, empty), h, errors);
-            long errorCount = errors.values().stream().mapToLong(LongAdder::sum).sum();
+        int rounds = maxWaitRounds;
+        try (RedisClient blocking = Clients.jedis(redis, Clients.pool(EXHAUST_POOL, TINY_MAX_WAIT_MILLIS), "lab-s3-jedis-maxwait");
+             Bursts bursts = new Bursts("burst", EXHAUST_CONCURRENCY)) {
+            for (int i = 0; i < rounds; i++) bursts.sync(() -> blocking.blpop(SLOW_COMMAND_MILLIS / 1000.0, empty), true);
+            Histogram h = bursts.latency;
+            Map<String, LongAdder> errors = bursts.errors;
+            long errorCount = bursts.errorCount();
             out.meta("maxwait_settings", "maxTotal=" + EXHAUST_POOL + " maxWait=" + TINY_MAX_WAIT_MILLIS + "ms, BLPOP timeout " + SLOW_COMMAND_MILLIS + "ms, "
                     + EXHAUST_CONCURRENCY + " concurrent x " + rounds + " rounds");
             out.info("maxwait", "jedis", "requests", "count", h.getTotalCount() + errorCount);
@@ -499,7 +360,7 @@ public class S3_pool implements Callable<Integer> {
         RESTART_VARIANTS.put("lettuce-queue50", "autoReconnect=true, buffer while disconnected, requestQueueSize=50: overflow fails fast");
     }
 
-    Subject restartSubject(RedisServer redis, String variant) {
+    LoadSubject restartSubject(RedisServer redis, String variant) {
         return switch (variant) {
             case "jedis" -> jedis(redis, variant, Clients.pool(poolSize, 2000), poolSize);
             case "jedis-testonborrow" -> {
@@ -516,40 +377,6 @@ public class S3_pool implements Callable<Integer> {
         };
     }
 
-    /** Completion instants of every request of a run (ok or failed), for the recovery timing. */
-    static final class Completions {
-        final ConcurrentLinkedQueue<Long> ok = new ConcurrentLinkedQueue<>(), failed = new ConcurrentLinkedQueue<>();
-
-        FixedRate.SyncCall wrap(FixedRate.SyncCall c) {
-            return () -> {
-                try {
-                    c.call();
-                    ok.add(System.nanoTime());
-                } catch (Exception e) {
-                    failed.add(System.nanoTime());
-                    throw e;
-                }
-            };
-        }
-
-        FixedRate.AsyncCall wrap(FixedRate.AsyncCall c) {
-            return () -> {
-                CompletionStage<?> st;
-                try {
-                    st = c.call();
-                } catch (RuntimeException e) {
-                    failed.add(System.nanoTime());
-                    throw e;
-                }
-                return st.whenComplete((v, t) -> (t == null ? ok : failed).add(System.nanoTime()));
-            };
-        }
-
-        long firstOkAfter(long t) { return ok.stream().filter(x -> x > t).mapToLong(Long::longValue).min().orElse(-1); }
-        long count(ConcurrentLinkedQueue<Long> q, long after) { return q.stream().filter(x -> x > after).count(); }
-        long lastFailedAfter(long t) { return failed.stream().filter(x -> x > t).mapToLong(Long::longValue).max().orElse(-1); }
-    }
-
     /**
      * Fixed-rate GETs at --rate; at 1/3 of the run the redis-server process is SIGKILLed, and --down-ms
      * later started again on the same port. Reconnect time = from the restarted server answering PING
@@ -560,86 +387,51 @@ public class S3_pool implements Callable<Integer> {
         Progress.step(variant + ": kill Redis at 1/3 of a " + runMillis / 1000.0 + " s run at " + Results.num(ratePerSecond) + " req/s, restart " + downMillis + " ms later");
         populate(redis);
         long pidBefore = Long.parseLong(redis.info("server").get("process_id"));
-        Subject s = restartSubject(redis, variant);
+        LoadSubject s = restartSubject(redis, variant);
         out.meta("restart_settings_" + variant, s.settings() + "; " + RESTART_VARIANTS.get(variant));
         Completions comp = new Completions();
-        FixedRate.Config cfg = FixedRate.Config.of("S3-restart-" + variant, ratePerSecond, runMillis).warmupMillis(common.pick(1000L, 500L));
-        AtomicLong killAt = new AtomicLong(), upAt = new AtomicLong();
-        AtomicReference<RuntimeException> faultError = new AtomicReference<>();
-        Thread fault = new Thread(() -> {
-            try {
-                Thread.sleep(cfg.warmupMillis() + runMillis / 3);
-                killAt.set(System.nanoTime());
-                redis.kill();
-                Progress.line(variant + ": redis-server killed");
-                Thread.sleep(downMillis);
-                redis.restart(); // returns once the new process answers PING
-                upAt.set(System.nanoTime());
-                Progress.line(variant + ": redis-server restarted, answers PING");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                faultError.set(e);
-            }
-        }, "fault-" + variant);
+        FixedRate.Config cfg = FixedRate.Config.of("S3-restart-" + variant, ratePerSecond, runMillis).warmupMillis(restartWarmupMillis);
+        Faults fault = Faults.plan(variant)
+                .after(cfg.warmupMillis() + runMillis / 3, "kill", () -> {
+                    redis.kill();
+                    Progress.line(variant + ": redis-server killed");
+                })
+                .after(downMillis, "restart", () -> {
+                    redis.restart(); // returns once the new process answers PING
+                    Progress.line(variant + ": redis-server restarted, answers PING");
+                });
         FixedRate.Result r;
-        try (AutoCloseable sample = sampler(out, "restart", s, common.pick(1000L, 500L))) {
+        try (AutoCloseable sample = sampler(out, "restart", s)) {
             fault.start();
             r = s.sync() != null ? FixedRate.run(cfg.workers(s.workers()), comp.wrap(s.sync())) : FixedRate.runAsync(cfg, comp.wrap(s.async()));
-            fault.join(30_000);
+            fault.await(30_000);
         } catch (Exception e) {
             throw e instanceof RuntimeException re ? re : new LabException(variant + ": " + Lab.oneLine(e));
         } finally {
-            closeQuietly(s);
+            s.closeQuietly();
         }
-        if (faultError.get() != null) throw new LabException(variant + ": the restart failed: " + Lab.oneLine(faultError.get()));
-        if (upAt.get() == 0) throw new LabException(variant + ": the run ended before Redis was restarted");
+        long killAt = fault.startedAt("kill"), upAt = fault.at("restart");
+        if (upAt == 0) throw new LabException(variant + ": the run ended before Redis was restarted");
         long pidAfter = Long.parseLong(redis.info("server").get("process_id"));
 
-        long firstOk = comp.firstOkAfter(upAt.get());
-        double reconnectMillis = firstOk < 0 ? Double.NaN : (firstOk - upAt.get()) / 1e6;
-        double outageMillis = firstOk < 0 ? Double.NaN : (firstOk - killAt.get()) / 1e6;
-        long lastFail = comp.lastFailedAfter(upAt.get());
+        long firstOk = comp.firstOkAfter(upAt);
+        double reconnectMillis = firstOk < 0 ? Double.NaN : (firstOk - upAt) / 1e6;
+        double outageMillis = firstOk < 0 ? Double.NaN : (firstOk - killAt) / 1e6;
+        long lastFail = comp.lastFailedAfter(upAt);
         FixedRate.report(out, "restart", variant, r);
-        errorTypes(out, "restart", variant, r);
+        FixedRate.errorTypes(out, "restart", variant, r);
         out.info("restart", variant, "server_kills", "count", 1);
         out.info("restart", variant, "server_pid_changed", "bool", pidBefore != pidAfter ? 1 : 0);
-        out.info("restart", variant, "server_down", "ms", (upAt.get() - killAt.get()) / 1e6);
+        out.info("restart", variant, "server_down", "ms", (upAt - killAt) / 1e6);
         out.info("restart", variant, "total_outage_from_kill", "ms", outageMillis);
-        out.info("restart", variant, "ok_after_restart", "count", comp.count(comp.ok, upAt.get()));
-        out.info("restart", variant, "errors_after_restart", "count", comp.count(comp.failed, upAt.get()));
-        out.info("restart", variant, "last_error_after_restart", "ms", lastFail < 0 ? 0 : (lastFail - upAt.get()) / 1e6);
+        out.info("restart", variant, "ok_after_restart", "count", comp.okAfter(upAt));
+        out.info("restart", variant, "errors_after_restart", "count", comp.failedAfter(upAt));
+        out.info("restart", variant, "last_error_after_restart", "ms", lastFail < 0 ? 0 : (lastFail - upAt) / 1e6);
         out.info("restart", variant, "failed_requests", "count", r.errors() + r.unfinished());
         out.check("restart", variant, "reconnect_after_ping", reconnectMillis, Criterion.RECONNECT_MS);
         out.check("restart", variant, "failed_requests_pct", r.failedPercent(), Criterion.FAILED_REQUESTS_PCT);
         System.out.printf("%-19s restart: down %.0f ms, reconnect %.1f ms after PING, outage %.0f ms from kill, %d/%d failed (%.2f %%) %s, response p99 %s max %s%n",
-                variant, (upAt.get() - killAt.get()) / 1e6, reconnectMillis, outageMillis, r.errors() + r.unfinished(), r.scheduled(), r.failedPercent(),
+                variant, (upAt - killAt) / 1e6, reconnectMillis, outageMillis, r.errors() + r.unfinished(), r.scheduled(), r.failedPercent(),
                 r.errorsByType(), Latency.fmt(r.responseTimeNanos().getValueAtPercentile(99)), Latency.fmt(r.responseTimeNanos().getMaxValue()));
     }
-
-    // ------------------------------------------------------------------ small helpers
-
-    static String rootType(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return root.getClass().getSimpleName();
-    }
-
-    static void closeQuietly(Subject s) {
-        try {
-            s.closer().close();
-        } catch (Exception e) {
-            Progress.line(s.name() + ": close failed: " + e.getMessage());
-        }
-    }
-
-    static void await(CountDownLatch l) {
-        try {
-            if (!l.await(30, TimeUnit.SECONDS)) throw new LabException("a burst did not finish in 30 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted");
-        }
-    }
-
 }

@@ -35,22 +35,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import lab.redis.Clients;
 import lab.CommonOptions;
+import lab.Check;
+import lab.Counters;
 import lab.Criterion;
+import lab.Faults;
 import lab.FixedRate;
 import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
+import lab.Sampler;
 import lab.pg.ChunkApi;
 import lab.pg.ChunkTable;
 import lab.pg.PgOptions;
@@ -72,20 +73,27 @@ public class S4_degradation implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "L2 clients to run (default: ${DEFAULT-VALUE}).")
     List<String> clients;
 
-    @Option(names = "--chunks", paramLabel = "N", description = "Chunks in PostgreSQL, requested uniformly (default: 1000, quick: 200).")
-    Integer chunks;
+    @Option(names = "--chunks", paramLabel = "N", defaultValue = "1000", description = "Chunks in PostgreSQL, requested uniformly (default: ${DEFAULT-VALUE}).")
+    @Quick("200") int n;
 
     @Option(names = "--rate", paramLabel = "REQ_PER_S", defaultValue = "100", description = "Fixed request rate (default: ${DEFAULT-VALUE}).")
     double ratePerSecond;
 
-    @Option(names = "--up-seconds", paramLabel = "S", description = "Load with Redis up before the kill (default: 15, quick: 3).")
-    Integer upSeconds;
+    @Option(names = "--up-seconds", paramLabel = "S", defaultValue = "15", description = "Load with Redis up before the kill (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int upS;
 
-    @Option(names = "--down-seconds", paramLabel = "S", description = "Load with Redis dead (default: 20, quick: 4).")
-    Integer downSeconds;
+    @Option(names = "--down-seconds", paramLabel = "S", defaultValue = "20", description = "Load with Redis dead (default: ${DEFAULT-VALUE}).")
+    @Quick("4") int downS;
 
-    @Option(names = "--recovery-max-seconds", paramLabel = "S", description = "Longest wait for the L2 hit rate to return to 80%% after the restart (default: 120, quick: 20; the seed allows 300).")
-    Integer recoveryMaxSeconds;
+    @Option(names = "--recovery-max-seconds", paramLabel = "S", defaultValue = "120",
+            description = "Longest wait for the L2 hit rate to return to 80%% after the restart (default: ${DEFAULT-VALUE}; the seed allows 300).")
+    @Quick("20") int recoveryMaxS;
+
+    @Option(names = "--recovery-segment-millis", paramLabel = "MS", defaultValue = "5000", description = "Load runs of the recovery phase, checked in between (default: ${DEFAULT-VALUE}).")
+    @Quick("2000") long segmentMillis;
+
+    @Option(names = "--window-millis", paramLabel = "MS", defaultValue = "1000", description = "Period of degradation_timeline.csv (default: ${DEFAULT-VALUE}).")
+    @Quick("500") long windowMillis;
 
     @Option(names = "--l1-size", paramLabel = "N", defaultValue = "100", description = "L1 entries (default: ${DEFAULT-VALUE}).")
     int l1Size;
@@ -99,37 +107,27 @@ public class S4_degradation implements Callable<Integer> {
     @Option(names = {"--l2-timeout-ms", "--redis-timeout-ms"}, paramLabel = "MS", defaultValue = "250", description = "Redis connect and command timeout of the API's L2 client: the most a request can wait on a hung Redis per L2 call (default: ${DEFAULT-VALUE}).")
     long redisTimeoutMillis;
 
-    @Option(names = "--hung-seconds", paramLabel = "S", description = "Load with Redis frozen (SIGSTOP) before it is resumed (default: 10, quick: 3).")
-    Integer hungSeconds;
+    @Option(names = "--hung-seconds", paramLabel = "S", defaultValue = "10", description = "Load with Redis frozen (SIGSTOP) before it is resumed (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int hungS;
 
-    @Option(names = "--resumed-seconds", paramLabel = "S", description = "Load after the frozen Redis is resumed (default: 10, quick: 3).")
-    Integer resumedSeconds;
+    @Option(names = "--resumed-seconds", paramLabel = "S", defaultValue = "10", description = "Load after the frozen Redis is resumed (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int resumedS;
 
-    @Option(names = "--tier-reads", paramLabel = "N", description = "Direct reads per tier for the L1/L2/L3 latency comparison (default: 5000, quick: 500).")
-    Integer tierReads;
+    @Option(names = "--tier-reads", paramLabel = "N", defaultValue = "5000", description = "Direct reads per tier for the L1/L2/L3 latency comparison (default: ${DEFAULT-VALUE}).")
+    @Quick("500") int reads;
 
     public static void main(String... args) {
         Lab.main(new S4_degradation(), args);
     }
 
-    int n, upS, downS, recoveryMaxS, hungS, resumedS;
-    long windowMillis;
     TieredCache.Config cacheConfig;
 
     @Override
     public Integer call() {
-        n = chunks != null ? chunks : common.pick(1000, 200);
-        upS = upSeconds != null ? upSeconds : common.pick(15, 3);
-        downS = downSeconds != null ? downSeconds : common.pick(20, 4);
-        recoveryMaxS = recoveryMaxSeconds != null ? recoveryMaxSeconds : common.pick(120, 20);
-        hungS = hungSeconds != null ? hungSeconds : common.pick(10, 3);
-        resumedS = resumedSeconds != null ? resumedSeconds : common.pick(10, 3);
-        int reads = tierReads != null ? tierReads : common.pick(5000, 500);
-        windowMillis = common.quick ? 500 : 1000;
-        if (n < 1 || upS < 1 || downS < 1 || recoveryMaxS < 1 || reads < 1 || l1Size < 1 || !(ratePerSecond > 0)
-                || hungS < 1 || resumedS < 1 || redisTimeoutMillis < 1) {
-            throw new LabException("--chunks, --up-seconds, --down-seconds, --recovery-max-seconds, --hung-seconds, --resumed-seconds, --l2-timeout-ms, --tier-reads, --l1-size and --rate must be > 0");
-        }
+        Check.atLeast("--chunks", n, 1); Check.atLeast("--tier-reads", reads, 1); Check.atLeast("--l1-size", l1Size, 1); Check.positive("--rate", ratePerSecond);
+        Check.atLeast("--up-seconds", upS, 1); Check.atLeast("--down-seconds", downS, 1); Check.atLeast("--recovery-max-seconds", recoveryMaxS, 1);
+        Check.atLeast("--hung-seconds", hungS, 1); Check.atLeast("--resumed-seconds", resumedS, 1); Check.atLeast("--l2-timeout-ms", redisTimeoutMillis, 1);
+        Check.atLeast("--recovery-segment-millis", segmentMillis, 1); Check.atLeast("--window-millis", windowMillis, 1);
         Clients.requireKnown(clients);
         cacheConfig = new TieredCache.Config(l1Size, Duration.ofMillis(l1TtlMillis), 3600, Duration.ofMillis(breakerOpenMillis), false);
 
@@ -228,7 +226,7 @@ public class S4_degradation implements Callable<Integer> {
                 }
                 Latency.record(h, System.nanoTime() - t0);
             }
-            int unknown = status(http, "/chunks/" + (n + 1000L)), malformed = status(http, "/chunks/abc");
+            int unknown = http.status("/chunks/" + (n + 1000L)), malformed = http.status("/chunks/abc");
             out.check("startup_redis_down", client, "startup_ms", startupMs, Criterion.STARTUP_MS);
             out.info("startup_redis_down", client, "client_create_ms", "ms", api.clientCreateNanos() / 1e6);
             out.info("startup_redis_down", client, "requests", "count", probes);
@@ -247,14 +245,6 @@ public class S4_degradation implements Callable<Integer> {
         }
     }
 
-    static int status(ChunkApi.Client http, String path) {
-        try {
-            return http.get(path);
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
     // ------------------------------------------------------------------ tests 2 and 3: kill and restart under load
 
     void killAndRestartUnderLoad(Results out, String client, RedisServer redis, ChunkTable table, Keys keys) {
@@ -270,14 +260,8 @@ public class S4_degradation implements Callable<Integer> {
                 service.recordValue(Math.min(System.nanoTime() - t0, Latency.HIGHEST_TRACKABLE_NANOS));
                 if (s != 200) throw new IllegalStateException("HTTP " + s);
             };
-            Sampler sampler = new Sampler(out, client, cache, http, service, windowMillis);
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "s4-timer");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleAtFixedRate(sampler::sample, windowMillis, windowMillis, TimeUnit.MILLISECONDS);
-            try {
+            Timeline sampler = new Timeline(out, client, cache, http, service, windowMillis);
+            try (Sampler windows = Sampler.afterEach("s4-timer", windowMillis, sampler::sample)) {
                 // phase 1: Redis up
                 sampler.phase = "up";
                 FixedRate.Result up = FixedRate.run(FixedRate.Config.of(client + "-up", ratePerSecond, upS * 1000L).warmupMillis(Math.min(2000, upS * 300L)), call);
@@ -285,14 +269,13 @@ public class S4_degradation implements Callable<Integer> {
 
                 // phase 2: Redis killed 300 ms into a load run that goes on without it
                 long s5xxBefore = http.s5xx.sum();
-                AtomicLong killedAt = new AtomicLong();
-                timer.schedule(() -> {
+                Faults kill = Faults.plan(client).after(300, "kill", () -> {
                     redis.kill();
-                    killedAt.set(System.nanoTime());
                     sampler.phase = "down";
                     Progress.line(client + ": Redis killed");
-                }, 300, TimeUnit.MILLISECONDS);
-                FixedRate.Result down = FixedRate.run(FixedRate.Config.of(client + "-down", ratePerSecond, downS * 1000L).warmupMillis(0), call);
+                }).start();
+                FixedRate.Result down = FixedRate.run(FixedRate.Config.continuing(client + "-down", ratePerSecond, downS * 1000L), call);
+                kill.await(10_000);
                 FixedRate.report(out, "redis_down", client, down);
                 long down5xx = http.s5xx.sum() - s5xxBefore;
                 Latency.Summary downLat = Latency.summarize(down.responseTimeNanos());
@@ -315,11 +298,11 @@ public class S4_degradation implements Callable<Integer> {
                 sampler.recoveryFrom = restartCalled;
                 Progress.line(client + ": Redis restarted in " + (redisUp - restartCalled) / 1_000_000 + " ms");
                 Histogram recoveryResponse = Latency.newHistogram();
-                long recoveryErrors = 0, segmentMillis = common.quick ? 2000 : 5000;
+                long recoveryErrors = 0;
                 long deadline = restartCalled + recoveryMaxS * 1_000_000_000L;
                 boolean extraSegmentDone = false;
                 while (System.nanoTime() < deadline) {
-                    FixedRate.Result seg = FixedRate.run(FixedRate.Config.of(client + "-recovery", ratePerSecond, segmentMillis).warmupMillis(0), call);
+                    FixedRate.Result seg = FixedRate.run(FixedRate.Config.continuing(client + "-recovery", ratePerSecond, segmentMillis), call);
                     recoveryResponse.add(seg.responseTimeNanos());
                     recoveryErrors += seg.errors() + seg.unfinished();
                     if (sampler.recoveredAt > 0) {
@@ -350,10 +333,8 @@ public class S4_degradation implements Callable<Integer> {
                 for (TieredCache.Transition t : cache.transitions()) {
                     bt.row(out.scenario(), client, (t.atNanos() - sampler.startNanos) / 1e9, t.from(), t.to());
                 }
-                out.info("recovery", client, "killed_at_s", "s", (killedAt.get() - sampler.startNanos) / 1e9);
+                out.info("recovery", client, "killed_at_s", "s", (kill.at("kill") - sampler.startNanos) / 1e9);
                 out.info("recovery", client, "restarted_at_s", "s", (restartCalled - sampler.startNanos) / 1e9);
-            } finally {
-                timer.shutdownNow();
             }
         }
     }
@@ -367,94 +348,100 @@ public class S4_degradation implements Callable<Integer> {
      * frozen, and, after SIGCONT, how long until L2 answers and hits again.
      */
     void hungAndResumedUnderLoad(Results out, String client, RedisServer redis, TieredCache cache, ChunkApi.Client http,
-                                 FixedRate.SyncCall call, Sampler sampler) {
+                                 FixedRate.SyncCall call, Timeline sampler) {
         Progress.line(client + ": freezing Redis (SIGSTOP) for " + hungS + " s under " + ratePerSecond + " req/s");
         // a call counts as "paid the timeout" from 90% of it: timers may round down a little
         cache.l2SlowThresholdNanos = redisTimeoutMillis * 900_000L;
-        long slow0 = cache.l2SlowCalls.sum(), err0 = cache.l2Errors.sum(), rej0 = cache.l2Rejected.sum(), s5xx0 = http.s5xx.sum();
-        long open0 = cache.transitionsTo("OPEN"), half0 = cache.transitionsTo("HALF_OPEN"), closed0 = cache.transitionsTo("CLOSED");
+        Counters counters = new Counters().add("slow", cache.l2SlowCalls::sum).add("errors", cache.l2Errors::sum).add("rejected", cache.l2Rejected::sum)
+                .add("5xx", http.s5xx::sum).add("open", () -> cache.transitionsTo("OPEN")).add("half_open", () -> cache.transitionsTo("HALF_OPEN"))
+                .add("closed", () -> cache.transitionsTo("CLOSED"));
+        Counters.Snapshot before = counters.snapshot();
         String stateBefore = cache.breakerState();
         sampler.phase = "hung";
         long pausedAt = System.nanoTime(), resumedAt;
         FixedRate.Result hung;
         redis.pause();
         try {
-            hung = FixedRate.run(FixedRate.Config.of(client + "-hung", ratePerSecond, hungS * 1000L).warmupMillis(0), call);
+            hung = FixedRate.run(FixedRate.Config.continuing(client + "-hung", ratePerSecond, hungS * 1000L), call);
         } finally {
             cache.markL2Outage(); // nothing can succeed while frozen: time the first success from the resume
             redis.resume();       // always, before anything else can fail: a frozen process cannot even be killed cleanly
             resumedAt = System.nanoTime();
         }
         sampler.phase = "resumed";
-        long slowCalls = cache.l2SlowCalls.sum() - slow0;
+        Counters.Snapshot during = counters.since(before);
+        long slowCalls = during.get("slow");
         long failed = hung.errors() + hung.unfinished();
         Latency.Summary lat = Latency.summarize(hung.responseTimeNanos());
         FixedRate.report(out, "hung", client, hung);
         out.check("hung", client, "http_5xx_or_failed", failed, Criterion.DEGRADED_5XX);
         out.check("hung", client, "response_time_p99", lat.p99Millis(), Criterion.DEGRADED_LATENCY_MS);
         out.info("hung", client, "paused_ms", "ms", (resumedAt - pausedAt) / 1e6);
-        out.info("hung", client, "http_5xx", "count", http.s5xx.sum() - s5xx0);
+        out.info("hung", client, "http_5xx", "count", during.get("5xx"));
         out.info("hung", client, "l2_calls_paid_timeout", "count", slowCalls);
-        out.info("hung", client, "l2_errors", "count", cache.l2Errors.sum() - err0);
-        out.info("hung", client, "l2_rejected_by_breaker", "count", cache.l2Rejected.sum() - rej0);
-        out.info("hung", client, "breaker_opened", "count", cache.transitionsTo("OPEN") - open0);
-        out.info("hung", client, "breaker_half_opened", "count", cache.transitionsTo("HALF_OPEN") - half0);
+        out.info("hung", client, "l2_errors", "count", during.get("errors"));
+        out.info("hung", client, "l2_rejected_by_breaker", "count", during.get("rejected"));
+        out.info("hung", client, "breaker_opened", "count", during.get("open"));
+        out.info("hung", client, "breaker_half_opened", "count", during.get("half_open"));
         out.info("hung", client, "breaker_closed_before_pause", "count", stateBefore.equals("CLOSED") ? 1 : 0);
         System.out.printf("%-8s Redis frozen %.1f s: %d req, %d 5xx/failed, response p99 %.1f ms max %.1f ms, %d L2 calls paid the %d ms timeout, breaker opened %d times (half-open %d), %d calls skipped%n",
                 client, (resumedAt - pausedAt) / 1e9, hung.scheduled(), failed, lat.p99Millis(), lat.maxMillis(), slowCalls, redisTimeoutMillis,
-                cache.transitionsTo("OPEN") - open0, cache.transitionsTo("HALF_OPEN") - half0, cache.l2Rejected.sum() - rej0);
+                during.get("open"), during.get("half_open"), during.get("rejected"));
 
-        FixedRate.Result resumed = FixedRate.run(FixedRate.Config.of(client + "-resumed", ratePerSecond, resumedS * 1000L).warmupMillis(0), call);
+        FixedRate.Result resumed = FixedRate.run(FixedRate.Config.continuing(client + "-resumed", ratePerSecond, resumedS * 1000L), call);
         sampler.sample();
         FixedRate.report(out, "hung_resumed", client, resumed);
         double okMs = cache.firstL2OkNanos() == 0 ? Double.NaN : (cache.firstL2OkNanos() - resumedAt) / 1e6;
         double hitMs = cache.firstL2HitNanos() == 0 ? Double.NaN : (cache.firstL2HitNanos() - resumedAt) / 1e6;
         out.check("hung_resumed", client, "reconnect_ms", okMs, Criterion.RECONNECT_MS);
         out.info("hung_resumed", client, "first_l2_hit_ms", "ms", hitMs);
-        out.info("hung_resumed", client, "breaker_closed", "count", cache.transitionsTo("CLOSED") - closed0);
+        long closed = counters.since(before).get("closed");
+        out.info("hung_resumed", client, "breaker_closed", "count", closed);
         out.info("hung_resumed", client, "http_5xx_or_failed", "count", resumed.errors() + resumed.unfinished());
         out.info("hung_resumed", client, "paused_at_s", "s", (pausedAt - sampler.startNanos) / 1e9);
         out.info("hung_resumed", client, "resumed_at_s", "s", (resumedAt - sampler.startNanos) / 1e9);
         System.out.printf("%-8s Redis resumed: first L2 success %.0f ms, first L2 hit %.0f ms after SIGCONT, breaker closed %d times, %d 5xx/failed%n",
-                client, okMs, hitMs, cache.transitionsTo("CLOSED") - closed0, resumed.errors() + resumed.unfinished());
+                client, okMs, hitMs, closed, resumed.errors() + resumed.unfinished());
     }
 
     /** Every window: breaker state, per-tier counts, L2 hit rate, non-2xx and service-time p99; detects the recovery. */
-    static final class Sampler {
+    static final class Timeline {
         final Results out;
         final String client;
         final TieredCache cache;
-        final ChunkApi.Client http;
         final Recorder service;
         final long windowMillis;
         final long startNanos = System.nanoTime();
         final Results.Table table;
+        final Counters counters;
+        Counters.Snapshot last;
         volatile String phase = "up";
         volatile long recoveryFrom, recoveredAt;
-        long req, l1, l2, l3, err, rej, bad;
 
-        Sampler(Results out, String client, TieredCache cache, ChunkApi.Client http, Recorder service, long windowMillis) {
+        Timeline(Results out, String client, TieredCache cache, ChunkApi.Client http, Recorder service, long windowMillis) {
             this.out = out;
             this.client = client;
             this.cache = cache;
-            this.http = http;
             this.service = service;
             this.windowMillis = windowMillis;
             // created here, on the caller's thread: Results' table map is not shared with the timer thread
             this.table = out.table("degradation_timeline.csv", "scenario", "client", "phase", "t_s", "breaker_state", "requests", "l1_hits",
                     "l2_hits", "l3_served", "l2_errors", "l2_rejected", "l2_hit_rate_pct", "http_non_2xx", "service_p99_ms");
+            this.counters = new Counters().add("requests", cache.requests::sum).add("l1", cache.l1Hits::sum).add("l2", cache.l2Hits::sum)
+                    .add("l3", cache.l3Served::sum).add("errors", cache.l2Errors::sum).add("rejected", cache.l2Rejected::sum)
+                    .add("non_2xx", () -> http.s4xx.sum() + http.s5xx.sum());
+            this.last = counters.zero();
         }
 
         synchronized void sample() {
-            long r = cache.requests.sum(), a = cache.l1Hits.sum(), b = cache.l2Hits.sum(), c = cache.l3Served.sum(),
-                    e = cache.l2Errors.sum(), j = cache.l2Rejected.sum(), nb = http.s4xx.sum() + http.s5xx.sum();
-            long dl2 = b - l2, dl3 = c - l3;
+            Counters.Snapshot now = counters.snapshot(), d = now.minus(last);
+            long dl2 = d.get("l2"), dl3 = d.get("l3");
             double rate = dl2 + dl3 == 0 ? Double.NaN : 100.0 * dl2 / (dl2 + dl3);
             Histogram h = service.getIntervalHistogram();
-            table.row(out.scenario(), client, phase, (System.nanoTime() - startNanos) / 1e9, cache.breakerState(), r - req, a - l1, dl2, dl3,
-                            e - err, j - rej, rate, nb - bad, h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(99) / 1e6);
+            table.row(out.scenario(), client, phase, (System.nanoTime() - startNanos) / 1e9, cache.breakerState(), d.get("requests"), d.get("l1"), dl2, dl3,
+                    d.get("errors"), d.get("rejected"), rate, d.get("non_2xx"), h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(99) / 1e6);
             if (recoveryFrom > 0 && recoveredAt == 0 && rate >= 80) recoveredAt = System.nanoTime();
-            req = r; l1 = a; l2 = b; l3 = c; err = e; rej = j; bad = nb;
+            last = now;
         }
     }
 }

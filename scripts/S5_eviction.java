@@ -43,6 +43,7 @@ import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
@@ -59,14 +60,14 @@ public class S5_eviction implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--maxmemory-mb", paramLabel = "MB", description = "maxmemory of the server (default: 100, quick: 10).")
-    Integer maxmemoryMb;
+    @Option(names = "--maxmemory-mb", paramLabel = "MB", defaultValue = "100", description = "maxmemory of the server (default: ${DEFAULT-VALUE}).")
+    @Quick("10") int maxmemoryMb;
 
     @Option(names = "--fill-mb", paramLabel = "MB", description = "Value bytes written by a fill (default: 1.5 x maxmemory).")
     Integer fillMb;
 
-    @Option(names = "--fill-seconds", paramLabel = "S", description = "Duration the LRU fill is paced over; >= several seconds, LRU time has 1 s resolution (default: 30, quick: 6).")
-    Integer fillSeconds;
+    @Option(names = "--fill-seconds", paramLabel = "S", defaultValue = "30", description = "Duration the LRU fill is paced over; >= several seconds, LRU time has 1 s resolution (default: ${DEFAULT-VALUE}).")
+    @Quick("6") int fillSeconds;
 
     @Option(names = "--hot-percent", paramLabel = "PCT", defaultValue = "10", description = "Share of keys read again during the fill (default: ${DEFAULT-VALUE}).")
     int hotPercent;
@@ -74,8 +75,8 @@ public class S5_eviction implements Callable<Integer> {
     @Option(names = "--samples", split = ",", defaultValue = "5,10", description = "maxmemory-samples values to compare (default: ${DEFAULT-VALUE}).")
     List<Integer> samplesList;
 
-    @Option(names = "--steady-ops", paramLabel = "N", description = "Cache-aside operations per steady-state run (default: 40000, quick: 4000).")
-    Integer steadyOps;
+    @Option(names = "--steady-ops", paramLabel = "N", defaultValue = "40000", description = "Cache-aside operations per steady-state run (default: ${DEFAULT-VALUE}).")
+    @Quick("4000") int steadyOps;
 
     public static void main(String... args) {
         Lab.main(new S5_eviction(), args);
@@ -86,10 +87,10 @@ public class S5_eviction implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int maxMb = maxmemoryMb != null ? maxmemoryMb : common.pick(100, 10);
+        int maxMb = maxmemoryMb;
         int fill = fillMb != null ? fillMb : (int) Math.round(maxMb * 1.5);
-        int fillS = fillSeconds != null ? fillSeconds : common.pick(30, 6);
-        int ops = steadyOps != null ? steadyOps : common.pick(40_000, 4000);
+        int fillS = fillSeconds;
+        int ops = steadyOps;
         if (maxMb < 2 || fill < 1 || fillS < 0 || ops < 1) throw new LabException("--maxmemory-mb must be >= 2, --fill-mb and --steady-ops >= 1, --fill-seconds >= 0");
         if (hotPercent < 1 || hotPercent > 50) throw new LabException("--hot-percent must be between 1 and 50");
         for (int s : samplesList) if (s < 1 || s > 64) throw new LabException("--samples values must be between 1 and 64 (Redis limit), got " + s);

@@ -28,26 +28,22 @@
 // Output: data/X1_invalidation/{metrics,comparison,run}.csv and a comparison table.
 //   comparison.csv: mechanism,client,metric,unit,value,status  (status MISSING where a combination is not available)
 
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TrackingArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.support.caching.CacheAccessor;
-import io.lettuce.core.support.caching.CacheFrontend;
-import io.lettuce.core.support.caching.ClientSideCaching;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import lab.Check;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.FixedRate;
+import lab.inval.ClientTracking;
+import lab.inval.ClientTracking.JedisTracking;
+import lab.inval.ClientTracking.LettuceTracking;
+import lab.inval.ClientTracking.Tracking;
 import lab.inval.Invalidation;
 import lab.inval.Invalidation.Bus;
 import lab.inval.Invalidation.Message;
@@ -60,16 +56,13 @@ import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisProtocol;
-import redis.clients.jedis.csc.CacheConfig;
-import redis.clients.jedis.csc.CacheKey;
-import redis.clients.jedis.csc.DefaultCache;
 
 @Command(name = "X1_invalidation", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Which mechanism should carry L1 invalidations: Pub/Sub, CLIENT TRACKING (default, BCAST) or Streams; Jedis and Lettuce; latency, loss at 100/s, loss and stale entries across a cut.")
@@ -77,14 +70,14 @@ public class X1_invalidation implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--messages", paramLabel = "N", description = "Invalidations sent one at a time for the latency (default: 500, quick: 50).")
-    Integer messages;
+    @Option(names = "--messages", paramLabel = "N", defaultValue = "500", description = "Invalidations sent one at a time for the latency (default: ${DEFAULT-VALUE}).")
+    @Quick("50") int messages;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Seconds at 100 invalidations/s (default: 10, quick: 2).")
-    Integer seconds;
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "10", description = "Seconds at 100 invalidations/s (default: ${DEFAULT-VALUE}).")
+    @Quick("2") int seconds;
 
-    @Option(names = "--cut-seconds", paramLabel = "S", description = "How long B's receiving connection stays cut (default: 5, quick: 1).")
-    Double cutSeconds;
+    @Option(names = "--cut-seconds", paramLabel = "S", defaultValue = "5", description = "How long B's receiving connection stays cut (default: ${DEFAULT-VALUE}).")
+    @Quick("1") double cutSeconds;
 
     @Option(names = "--mechanisms", split = ",", defaultValue = "pubsub,streams,tracking,tracking_bcast", description = "Mechanisms (default: ${DEFAULT-VALUE}).")
     List<String> mechanisms;
@@ -111,10 +104,12 @@ public class X1_invalidation implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int n = messages != null ? messages : common.pick(500, 50);
-        int rateSeconds = seconds != null ? seconds : common.pick(10, 2);
-        long cutMillis = (long) (1000 * (cutSeconds != null ? cutSeconds : common.quick ? 1 : 5));
-        if (n < 1 || rateSeconds < 1 || cutMillis < 100) throw new LabException("--messages and --seconds must be >= 1, --cut-seconds >= 0.1");
+        int n = messages;
+        int rateSeconds = seconds;
+        long cutMillis = (long) (1000 * cutSeconds);
+        Check.atLeast("--messages", n, 1);
+        Check.atLeast("--seconds", rateSeconds, 1);
+        Check.atLeast("--cut-seconds", cutSeconds, 0.1);
         for (String m : mechanisms) if (!MECHANISMS.contains(m)) throw new LabException("unknown mechanism '" + m + "' (" + String.join(", ", MECHANISMS) + ")");
         Clients.requireKnown(clients);
         Results out = new Results(this, common);
@@ -326,7 +321,7 @@ public class X1_invalidation implements Callable<Integer> {
                 throw e;
             }
             // the writer's write is a SET, then the announcement; B and C cache by putting into their L1
-            Transport a = writeThen(ts.get(0), data);
+            Transport a = ClientTracking.writeThen(ts.get(0), data);
             Map<String, java.util.function.Consumer<String>> seeders = Map.of(
                     "A", k -> data.set(k, "0"),
                     "B", k -> ts.get(1).node().l1.put(k, "0"),
@@ -339,7 +334,7 @@ public class X1_invalidation implements Callable<Integer> {
         List<Tracking> ts = new ArrayList<>();
         try {
             for (String name : List.of("A", "B", "C")) {
-                ts.add(client.equals(Clients.JEDIS) ? new JedisTracking(redis, new Node(name), registry) : new LettuceTracking(redis, new Node(name), registry, bcast, prefix));
+                ts.add(client.equals(Clients.JEDIS) ? new JedisTracking(redis, new Node(name), registry, NAME_PREFIX) : new LettuceTracking(redis, new Node(name), registry, bcast, prefix, NAME_PREFIX));
             }
         } catch (RuntimeException e) {
             for (Tracking t : ts) t.close();
@@ -350,201 +345,5 @@ public class X1_invalidation implements Callable<Integer> {
                 "B", k -> ts.get(1).cachedGet(k),
                 "C", k -> ts.get(2).cachedGet(k));
         return new Combo(mechanism, client, ts.get(0), ts.get(1), ts.get(2), seeders, () -> {});
-    }
-
-    /** Pub/Sub or Streams writer: SET the key, then announce it (the message's send time is before the SET). */
-    static Transport writeThen(Transport t, RedisClient data) {
-        return new Transport() {
-            public Node node() { return t.node(); }
-            public String client() { return t.client(); }
-            public String mechanism() { return t.mechanism(); }
-            public String receiverName() { return t.receiverName(); }
-            public long reconnects() { return t.reconnects(); }
-            public void publish(Message m) {
-                data.set(m.key(), Long.toString(m.seq()));
-                t.publish(m);
-            }
-            public CompletionStage<?> publishAsync(Message m) {
-                publish(m);
-                return CompletableFuture.completedFuture(null);
-            }
-            public void close() { t.close(); }
-        };
-    }
-
-    /**
-     * An instance whose L1 is its client's server-assisted cache. "publish" is the write itself (SET): the
-     * server sends the invalidation push; the key is mapped back to the message through the registry.
-     */
-    abstract static class Tracking implements Transport {
-        final Node node;
-        final Map<String, Message> registry;
-        final String name;
-
-        Tracking(Node node, Map<String, Message> registry, String name) {
-            this.node = node;
-            this.registry = registry;
-            this.name = name;
-        }
-
-        /** Called by the client's cache when Redis invalidated {@code key}. */
-        void invalidated(String key) {
-            Message m = registry.get(key);
-            if (m != null) node.deliver(m.encode());
-            else node.l1.remove(key);
-        }
-
-        abstract void set(String key, String value);
-
-        abstract String cachedGet(String key);
-
-        @Override public Node node() { return node; }
-        @Override public String receiverName() { return name; }
-        @Override public long reconnects() { return node.subscriptions() - 1; }
-
-        @Override public void publish(Message m) {
-            registry.put(m.key(), m);
-            set(m.key(), Long.toString(m.seq()));
-        }
-
-        @Override public CompletionStage<?> publishAsync(Message m) {
-            publish(m);
-            return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    /**
-     * Jedis 8 client-side cache: RESP3, one pooled connection (the tracking connection is the one that read
-     * the key), our DefaultCache subclass mirrors evictions into the node's books. Jedis handles pushes only
-     * when the connection is used, so a poller sends PING every millisecond.
-     */
-    static final class JedisTracking extends Tracking {
-        final RedisClient jedis;
-        final Thread poller;
-        volatile boolean closed;
-        final String probe;
-
-        final class MirroredCache extends DefaultCache {
-            MirroredCache() {
-                super(100_000);
-            }
-
-            @Override
-            public List<CacheKey> deleteByRedisKey(Object key) {
-                List<CacheKey> r = super.deleteByRedisKey(key);
-                invalidated(key instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(key));
-                return r;
-            }
-
-            /**
-             * Jedis 8 refuses servers older than 7.4 unless the cache says it runs in compatibility mode;
-             * CLIENT TRACKING and RESP3 pushes exist since Redis 6.0, which is what is measured here.
-             */
-            @Override
-            public boolean compatibilityMode() {
-                return true;
-            }
-
-            @Override
-            public int flush() {
-                int r = super.flush(); // Jedis flushes the whole cache when a connection is dropped
-                node.l1.clear();
-                node.subscribed();
-                return r;
-            }
-        }
-
-        JedisTracking(RedisServer redis, Node node, Map<String, Message> registry) {
-            super(node, registry, NAME_PREFIX + "-jedis-" + node.name + "-csc");
-            this.jedis = RedisClient.builder().hostAndPort(redis.hostAndPort())
-                    .clientConfig(redis.jedisConfig().clientName(name).protocol(RedisProtocol.RESP3).build())
-                    .poolConfig(Clients.pool(1, 2000))
-                    .cache(new MirroredCache())
-                    .build();
-            this.probe = name + ":probe";
-            jedis.set(probe, "p");
-            jedis.get(probe);
-            node.subscribed();
-            this.poller = new Thread(() -> {
-                while (!closed) {
-                    if (!Invalidation.isHeld(name)) {
-                        try {
-                            // PING goes to the socket, so Jedis reads pending invalidation pushes before its reply and
-                            // notices a killed connection (a cached GET would be served locally, dead connection or not)
-                            jedis.ping();
-                        } catch (RuntimeException e) {
-                            // the connection was killed: the pool replaces it on the next use
-                        }
-                    }
-                    Lab.sleepMillis(1);
-                }
-            }, name + "-poller");
-            poller.setDaemon(true);
-            poller.start();
-        }
-
-        @Override void set(String key, String value) { jedis.set(key, value); }
-
-        @Override String cachedGet(String key) {
-            String v = jedis.get(key);
-            if (v != null) node.l1.put(key, v);
-            return v;
-        }
-
-        @Override public String client() { return Clients.JEDIS; }
-        @Override public String mechanism() { return "tracking"; }
-
-        @Override public void close() {
-            closed = true;
-            try {
-                poller.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            jedis.close();
-        }
-    }
-
-    /** Lettuce ClientSideCaching over a RESP3 connection; the node's L1 map is the cache it fills and evicts. */
-    static final class LettuceTracking extends Tracking {
-        final io.lettuce.core.RedisClient lettuce;
-        final StatefulRedisConnection<String, String> conn;
-        final CacheFrontend<String, String> frontend;
-        final boolean bcast;
-
-        LettuceTracking(RedisServer redis, Node node, Map<String, Message> registry, boolean bcast, String prefix) {
-            super(node, registry, NAME_PREFIX + "-lettuce-" + node.name + (bcast ? "-bcast" : "-trk"));
-            this.bcast = bcast;
-            this.lettuce = Invalidation.lettuceClient(redis, name);
-            this.conn = lettuce.connect(); // Lettuce negotiates RESP3 (HELLO 3) with Redis 7
-            CacheAccessor<String, String> accessor = new CacheAccessor<>() {
-                public String get(String k) { return node.l1.get(k); }
-                public void put(String k, String v) { node.l1.put(k, v); }
-                public void evict(String k) { invalidated(k); }
-            };
-            TrackingArgs args = TrackingArgs.Builder.enabled();
-            if (bcast) args = args.bcast().prefixes(prefix);
-            this.frontend = ClientSideCaching.enable(accessor, conn, args);
-            node.subscribed();
-        }
-
-        @Override void set(String key, String value) {
-            try {
-                conn.async().set(key, value).get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new LabException("lettuce SET: " + Lab.oneLine(e));
-            }
-        }
-
-        @Override String cachedGet(String key) { return frontend.get(key); }
-
-        @Override public String client() { return Clients.LETTUCE; }
-        @Override public String mechanism() { return bcast ? "tracking_bcast" : "tracking"; }
-
-        @Override public void close() {
-            frontend.close();
-            conn.close();
-            lettuce.shutdown(0, 1, TimeUnit.SECONDS);
-        }
     }
 }

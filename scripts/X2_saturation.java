@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import lab.Check;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.redis.CpuMeter;
@@ -40,6 +41,7 @@ import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisBenchmark;
 import lab.redis.RedisServer;
 import lab.Results;
@@ -55,12 +57,24 @@ public class X2_saturation implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--rates", split = ",", paramLabel = "REQ_PER_S",
-            description = "Offered rates, ascending (default: 100,1000,2000,5000,10000,20000,40000,80000; quick: 100,1000,5000,20000).")
-    List<Double> rates;
+    @Option(names = "--rates", split = ",", paramLabel = "REQ_PER_S", defaultValue = "100,1000,2000,5000,10000,20000,40000,80000",
+            description = "Offered rates, ascending (default: ${DEFAULT-VALUE}).")
+    @Quick("100,1000,5000,20000") List<Double> rates;
 
-    @Option(names = "--step-s", paramLabel = "S", description = "Measured seconds per step (default: 5, quick: 1).")
-    Double stepSeconds;
+    @Option(names = "--first-warmup-millis", paramLabel = "MS", defaultValue = "2000", description = "Unrecorded load before the first step of a series, which also warms a fresh client (default: ${DEFAULT-VALUE}).")
+    @Quick("1000") long firstWarmupMillis;
+
+    @Option(names = "--warmup-millis", paramLabel = "MS", defaultValue = "1000", description = "Unrecorded load before each later step (default: ${DEFAULT-VALUE}).")
+    @Quick("300") long stepWarmupMillis;
+
+    @Option(names = "--drain-millis", paramLabel = "MS", defaultValue = "3000", description = "Longest wait for a step's last requests after its schedule ends (default: ${DEFAULT-VALUE}).")
+    @Quick("2000") long drainMillis;
+
+    @Option(names = "--benchmark-requests", paramLabel = "N", defaultValue = "100000", description = "redis-benchmark requests per concurrency, the closed-loop reference (default: ${DEFAULT-VALUE}).")
+    @Quick("20000") int benchmarkRequests;
+
+    @Option(names = {"--step-seconds", "--step-s"}, paramLabel = "S", defaultValue = "5", description = "Measured seconds per step (default: ${DEFAULT-VALUE}).")
+    @Quick("1") double stepSeconds;
 
     @Option(names = "--jedis-concurrency", split = ",", defaultValue = "1,8,32", paramLabel = "N",
             description = "Jedis pool sizes (= worker threads) to measure (default: ${DEFAULT-VALUE}).")
@@ -83,14 +97,15 @@ public class X2_saturation implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Double> steps = rates != null ? rates : common.quick ? List.of(100.0, 1000.0, 5000.0, 20000.0)
-                : List.of(100.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 40000.0, 80000.0);
-        long stepMillis = Math.round((stepSeconds != null ? stepSeconds : common.quick ? 1.0 : 5.0) * 1000);
+        List<Double> steps = rates;
+        long stepMillis = Math.round(stepSeconds * 1000);
         for (int i = 0; i < steps.size(); i++) {
             if (!(steps.get(i) > 0) || i > 0 && steps.get(i) <= steps.get(i - 1)) throw new LabException("--rates must be positive and ascending: " + steps);
         }
-        if (stepMillis < 200 || keyCount < 1 || !(p99LimitMillis > 0)) throw new LabException("--step-s must be >= 0.2, --keys and --p99-limit-ms > 0");
-        for (int c : jedisConcurrency) if (c < 1) throw new LabException("--jedis-concurrency values must be >= 1");
+        Check.atLeast("--step-seconds", stepSeconds, 0.2);
+        Check.atLeast("--keys", keyCount, 1);
+        Check.positive("--p99-limit-ms", p99LimitMillis);
+        for (int c : jedisConcurrency) Check.atLeast("--jedis-concurrency", c, 1);
         Clients.requireKnown(clients);
 
         Results out = new Results(this, common);
@@ -157,8 +172,8 @@ public class X2_saturation implements Callable<Integer> {
         double kneeRate = Double.NaN, kneeAchieved = Double.NaN, kneeP99 = Double.NaN, kneeJvmCpu = Double.NaN, kneeSchedulerCpu = Double.NaN, breakRate = Double.NaN;
         for (double rate : steps) {
             // the first step of a series also warms a fresh client (connections, JIT): longer warm-up, never recorded
-            long warmupMillis = rate == steps.get(0) ? common.pick(2000L, 1000L) : common.pick(1000L, 300L);
-            FixedRate.Config cfg = FixedRate.Config.of(label, rate, stepMillis).warmupMillis(warmupMillis).drainMillis(common.pick(3000L, 2000L));
+            long warmupMillis = rate == steps.get(0) ? firstWarmupMillis : stepWarmupMillis;
+            FixedRate.Config cfg = FixedRate.Config.of(label, rate, stepMillis).warmupMillis(warmupMillis).drainMillis(drainMillis);
             CpuMeter cpu = CpuMeter.start(redis); // the scheduler runs on this thread
             FixedRate.Result r = runner.run(cfg);
             CpuMeter.Cost cost = cpu.stop();
@@ -199,7 +214,7 @@ public class X2_saturation implements Callable<Integer> {
             Progress.line("redis-benchmark not on the PATH: no reference");
             return;
         }
-        int requests = common.pick(100_000, 20_000);
+        int requests = benchmarkRequests;
         for (int c : concurrency) {
             Progress.step("redis-benchmark -c " + c + " -n " + requests + " GET (closed-loop reference)");
             RedisBenchmark.Line l = RedisBenchmark.run(redis, c, requests, "GET", keyNames[0]);

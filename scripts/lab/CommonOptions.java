@@ -39,13 +39,4 @@ public class CommonOptions {
         String root = System.getenv("LAB_OUT_ROOT");
         return Path.of(root == null ? "data" : root, script);
     }
-
-    /** Full size or quick size of a parameter. */
-    public int pick(int full, int quickValue) {
-        return quick ? quickValue : full;
-    }
-
-    public long pick(long full, long quickValue) {
-        return quick ? quickValue : full;
-    }
 }

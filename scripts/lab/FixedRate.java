@@ -46,6 +46,11 @@ public final class FixedRate {
             return new Config(label, ratePerSecond, durationMillis, Math.min(2000, durationMillis / 10), 16, 1000, 5000);
         }
 
+        /** A phase that continues load already running (the clients are warm): measured from its first request. */
+        public static Config continuing(String label, double ratePerSecond, long durationMillis) {
+            return of(label, ratePerSecond, durationMillis).warmupMillis(0);
+        }
+
         public Config warmupMillis(long w) { return new Config(label, ratePerSecond, durationMillis, w, workers, windowMillis, drainMillis); }
         public Config workers(int n) { return new Config(label, ratePerSecond, durationMillis, warmupMillis, n, windowMillis, drainMillis); }
         public Config windowMillis(long w) { return new Config(label, ratePerSecond, durationMillis, warmupMillis, workers, w, drainMillis); }
@@ -67,11 +72,7 @@ public final class FixedRate {
     }
 
     public static Result run(Config cfg, SyncCall call) {
-        ExecutorService pool = Executors.newFixedThreadPool(cfg.workers(), r -> {
-            Thread t = new Thread(r, "load-" + cfg.label());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(cfg.workers(), Threads.daemon("load-" + cfg.label()));
         try {
             return drive(cfg, (intendedNanos, rec) -> pool.execute(() -> {
                 long start = System.nanoTime();
@@ -129,9 +130,7 @@ public final class FixedRate {
                 } else {
                     errors.increment();
                     windowErrors.increment();
-                    Throwable root = error;
-                    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-                    errorTypes.computeIfAbsent(root.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                    errorTypes.computeIfAbsent(Lab.rootType(error), k -> new LongAdder()).increment();
                 }
             } finally {
                 outstanding.decrementAndGet();
@@ -156,7 +155,7 @@ public final class FixedRate {
         List<Window> timeline = new ArrayList<>();
 
         // The window ticker: folds interval histograms into totals and the timeline.
-        Thread ticker = new Thread(() -> {
+        Thread ticker = Threads.startDaemon("load-ticker-" + cfg.label(), () -> {
             long next = measuredFrom + cfg.windowMillis() * 1_000_000;
             long lastProgress = System.nanoTime();
             while (!Thread.currentThread().isInterrupted()) {
@@ -174,9 +173,7 @@ public final class FixedRate {
                             (System.nanoTime() - measuredFrom) / 1e9, cfg.durationMillis() / 1000, cfg.ratePerSecond(), rec.ok.sum(), rec.errors.sum()));
                 }
             }
-        }, "load-ticker-" + cfg.label());
-        ticker.setDaemon(true);
-        ticker.start();
+        });
 
         long scheduled = 0;
         for (long i = 0; ; i++) {
@@ -243,5 +240,10 @@ public final class FixedRate {
             t.row(out.scenario(), test, client, w.startSeconds(), w.ok(), w.errors(),
                     w.p50Nanos() / 1e6, w.p99Nanos() / 1e6, w.maxNanos() / 1e6);
         }
+    }
+
+    /** One row per error type of a run (errors_&lt;root cause class&gt;, count). */
+    public static void errorTypes(Results out, String test, String client, Result r) {
+        r.errorsByType().forEach((type, n) -> out.info(test, client, "errors_" + type, "count", n));
     }
 }

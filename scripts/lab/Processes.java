@@ -50,6 +50,35 @@ public final class Processes {
         }
     }
 
+    /** What a command printed on stdout, and its exit code. */
+    public record Output(int exitCode, String stdout) {}
+
+    /**
+     * Runs a short command to its end and returns its stdout (stderr is discarded). The output goes to a
+     * temp file, not a pipe, so a command that hangs cannot block this thread before the timeout: after
+     * {@code timeoutMillis} it is killed and this throws a one-line LabException.
+     */
+    public static Output run(List<String> command, long timeoutMillis) {
+        Path out = null;
+        try {
+            out = java.nio.file.Files.createTempFile("lab-cmd-", ".out");
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new LabException(command.get(0) + " did not finish in " + timeoutMillis / 1000.0 + " s");
+            }
+            return new Output(p.exitValue(), java.nio.file.Files.readString(out, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new LabException("cannot run " + command.get(0) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted");
+        } finally {
+            if (out != null) out.toFile().delete();
+        }
+    }
+
     /** Registers a process started elsewhere (e.g. by pg_ctl) so it is killed with the lab. */
     public static void register(ProcessHandle h) {
         LIVE.add(h);

@@ -1,10 +1,10 @@
 package lab;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /** The environment of a run, recorded beside every result (DESIGN principle 1: "recorded always"). */
 final class RunInfo {
@@ -48,15 +48,12 @@ final class RunInfo {
     }
 
     static String git(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
         try {
-            String[] cmd = new String[args.length + 1];
-            cmd[0] = "git";
-            System.arraycopy(args, 0, cmd, 1, args.length);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) return "unknown";
-            return out;
-        } catch (Exception e) {
+            Processes.Output o = Processes.run(cmd, 5000);
+            return o.exitCode() == 0 ? o.stdout().trim() : "unknown";
+        } catch (RuntimeException e) {
             return "unknown";
         }
     }

@@ -34,6 +34,7 @@ import lab.LabException;
 import lab.Latency;
 import lab.Processes;
 import lab.Results;
+import lab.Threads;
 import lab.redis.Clients;
 import lab.redis.Keys;
 import lab.redis.RedisServer;
@@ -355,9 +356,7 @@ public final class Invalidation {
             this.node = node;
             this.receiverName = receiverName;
             this.pub = Clients.jedis(bus.server(), 4, pubName);
-            this.loop = new Thread(this::run, receiverName);
-            loop.setDaemon(true);
-            loop.start();
+            this.loop = Threads.startDaemon(receiverName, this::run);
         }
 
         /** One connection's life: returns or throws when it ends (killed, cut, closed). */
@@ -542,9 +541,7 @@ public final class Invalidation {
             this.read = readClient.connect();
             this.read.setTimeout(Duration.ofSeconds(3)); // above the 200 ms BLOCK
             this.pub = pubClient.connect();
-            this.loop = new Thread(this::run, readName);
-            loop.setDaemon(true);
-            loop.start();
+            this.loop = Threads.startDaemon(readName, this::run);
         }
 
         private void run() {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import lab.LabException;
 import lab.Processes;
+import lab.Threads;
 import lab.redis.RedisServer;
 
 /**
@@ -61,11 +62,7 @@ public final class ChunkApi implements AutoCloseable {
         TieredCache cache = new TieredCache(cfg, l2, table, keyPrefix);
         int warmed = warmN > 0 ? cache.warm(warmN) : 0;
         long t2 = System.nanoTime();
-        ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "api-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService workers = Executors.newFixedThreadPool(threads, Threads.daemon("api-worker"));
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", Processes.freePort()), 256);
@@ -185,9 +182,16 @@ public final class ChunkApi implements AutoCloseable {
             return s;
         }
 
-        public HttpResponse<String> getText(String path) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+        /** GET base+path; its status, or -1 when the request itself failed (for a probe that must not throw). */
+        public int status(String path) {
+            try {
+                return get(path);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            } catch (Exception e) {
+                return -1;
+            }
         }
     }
 }

@@ -2,6 +2,8 @@ package lab.redis;
 
 import java.lang.management.ManagementFactory;
 import java.util.Map;
+import lab.FixedRate;
+import lab.Results;
 
 /**
  * Where the CPU went during a measured phase, in % of one core: the calling thread (for
@@ -64,5 +66,20 @@ public final class CpuMeter {
         } catch (RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** The harness's own bar: scheduled rate within 0.5 % of the target, lag P99 < 1 ms, its CPU cost. */
+    public static void harness(Results out, String client, FixedRate.Result r, CpuMeter.Cost cost) {
+        double scheduledRate = r.scheduled() / (r.config().durationMillis() / 1e3);
+        double target = r.config().ratePerSecond();
+        out.info("harness", client, "scheduled_rate", "req/s", scheduledRate);
+        out.info("harness", client, "scheduled_rate_error_pct", "%", 100 * Math.abs(scheduledRate - target) / target);
+        out.info("harness", client, "achieved_rate_error_pct", "%", 100 * Math.abs(r.achievedRatePerSecond() - target) / target);
+        out.info("harness", client, "lag_p99", "ms", r.scheduleLagNanos().getValueAtPercentile(99) / 1e6);
+        out.info("harness", client, "lag_max", "ms", r.scheduleLagNanos().getMaxValue() / 1e6);
+        out.info("harness", client, "scheduler_cpu", "%", cost.callerCpuPct());
+        out.info("harness", client, "scheduler_cpu_per_request", "ms", cost.callerCpuPct() / 100 * cost.wallSeconds() * 1e3 / Math.max(1, r.scheduled()));
+        out.info("harness", client, "jvm_cpu", "%", cost.jvmCpuPct());
+        out.info("harness", client, "redis_cpu", "%", cost.redisCpuPct());
     }
 }

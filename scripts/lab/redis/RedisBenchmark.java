@@ -1,13 +1,10 @@
 package lab.redis;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import lab.LabException;
 import lab.Processes;
 
@@ -42,28 +39,16 @@ public final class RedisBenchmark {
         }
         if (s.url().startsWith("rediss://")) cmd.add("--tls");
         cmd.addAll(List.of(command));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new LabException("redis-benchmark did not finish in 120 s");
+        String out = Processes.run(cmd, 120_000).stdout();
+        for (String line : out.split("\n")) {
+            // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+            String[] f = line.replace("\"", "").split(",");
+            if (f.length >= 8 && !f[0].equals("test")) {
+                return new Line(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[4]),
+                        Double.parseDouble(f[6]), Double.parseDouble(f[7]));
             }
-            for (String line : out.split("\n")) {
-                // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-                String[] f = line.replace("\"", "").split(",");
-                if (f.length >= 8 && !f[0].equals("test")) {
-                    return new Line(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[4]),
-                            Double.parseDouble(f[6]), Double.parseDouble(f[7]));
-                }
-            }
-            throw new LabException("redis-benchmark printed no result: " + out.trim().replace('\n', ' '));
-        } catch (IOException e) {
-            throw new LabException("cannot run redis-benchmark: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted");
         }
+        throw new LabException("redis-benchmark printed no result: " + out.trim().replace('\n', ' '));
     }
 
     private static Map<String, String> credentials(RedisServer s) {

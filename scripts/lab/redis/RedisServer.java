@@ -297,9 +297,7 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
             }
             throw new LabException("Redis at " + safeUrl() + " answered PING with an error: " + m);
         } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
-            Throwable root = e;
-            while (root.getCause() != null) root = root.getCause();
-            throw new LabException("cannot reach Redis at " + safeUrl() + ": " + root.getMessage());
+            throw new LabException("cannot reach Redis at " + safeUrl() + ": " + Lab.rootCause(e).getMessage());
         }
     }
 

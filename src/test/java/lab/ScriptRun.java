@@ -86,41 +86,16 @@ public final class ScriptRun {
         }
     }
 
-    /** Reads a CSV written by {@link Results} (simple RFC 4180) into rows keyed by column name. */
+    /** Reads a CSV written by {@link Results} with the lab's reader ({@link Csv}) into rows keyed by column name. */
     public static List<Map<String, String>> csv(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            List<String> header = split(lines.get(0));
-            List<Map<String, String>> rows = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                List<String> cells = split(line);
-                if (cells.size() != header.size()) throw new AssertionError(file + ": row has " + cells.size() + " cells, header " + header.size() + ": " + line);
-                Map<String, String> m = new LinkedHashMap<>();
-                for (int i = 0; i < header.size(); i++) m.put(header.get(i), cells.get(i));
-                rows.add(m);
-            }
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Csv.Table t = Csv.read(file);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (List<String> cells : t.rows()) {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 0; i < t.columns().size(); i++) m.put(t.columns().get(i), cells.get(i));
+            rows.add(m);
         }
-    }
-
-    static List<String> split(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else cur.append(c);
-            } else if (c == '"') quoted = true;
-            else if (c == ',') { out.add(cur.toString()); cur.setLength(0); }
-            else cur.append(c);
-        }
-        out.add(cur.toString());
-        return out;
+        return rows;
     }
 
     /** The value of one metric row (scenario/test/client/metric), or fails. */
