@@ -140,7 +140,7 @@ public class E1_clock_skew implements Callable<Integer> {
         if (pollMillis < 0) throw new LabException("--poll-ms must be >= 0");
         long maxSkew = offsetsMillis.stream().mapToLong(Math::abs).max().orElse(0);
 
-        Results out = new Results("E1_clock_skew", common.outDir("E1_clock_skew"));
+        Results out = new Results("E1_clock_skew", common);
         out.meta("offsets_ms", offsetsMillis);
         out.meta("ttl_ms", ttlMillis);
         out.meta("samples", samples);
@@ -149,7 +149,7 @@ public class E1_clock_skew implements Callable<Integer> {
                 "ttl_ms", "observed_ms", "error_ms", "expected_error_ms", "poll_gap_ms");
 
         List<Probe> probes = new ArrayList<>();
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("E1");

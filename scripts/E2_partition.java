@@ -83,8 +83,8 @@ public class E2_partition implements Callable<Integer> {
             throw new LabException("--cut-seconds and --observe-seconds must be >= 0.1, --invalidations and --keys >= 1");
         }
         Clients.requireKnown(clients);
-        Results out = new Results("E2_partition", common.outDir("E2_partition"));
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        Results out = new Results("E2_partition", common);
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             out.meta("cut", "CLIENT KILL of the subscriber connection + held-off reconnect (subscriber only; data connection stays up)");

@@ -78,13 +78,13 @@ public class E3_thundering_herd implements Callable<Integer> {
         Clients.requireKnown(List.of(client));
         int chunks = 2 * r + 10;
 
-        Results out = new Results("E3_thundering_herd", common.outDir("E3_thundering_herd"));
+        Results out = new Results("E3_thundering_herd", common);
         ExecutorService threads = Executors.newFixedThreadPool(concurrency, run -> {
             Thread t = new Thread(run, "herd");
             t.setDaemon(true);
             return t;
         });
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none());
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(16L << 20));
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             Progress.step("PostgreSQL " + pg.version() + " — " + pg.describe());

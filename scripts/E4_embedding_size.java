@@ -123,7 +123,7 @@ public class E4_embedding_size implements Callable<Integer> {
         if (!codecs.containsKey("json")) throw new LabException("--encodings must include json (the seed's baseline)");
         Clients.requireKnown(clients);
 
-        Results out = new Results("E4_embedding_size", common.outDir("E4_embedding_size"));
+        Results out = new Results("E4_embedding_size", common);
         Results.Table curve = out.table("curve.csv", "scenario", "client", "encoding", "chunks", "bytes", "encode_ms_p50",
                 "decode_ms_p50", "set_ms_p50", "get_ms_p50", "get_ms_p99", "total_read_ms_p50");
         Results.Table recs = out.table("recommendations.csv", "scenario", "client", "chunks", "recommended", "total_read_ms_p50", "bytes",
@@ -136,7 +136,7 @@ public class E4_embedding_size implements Callable<Integer> {
 
         Map<String, long[]> codecMismatches = new LinkedHashMap<>(); // encoding -> values not bit-exact
         Map<String, long[]> transitMismatches = new LinkedHashMap<>(); // client|encoding -> GETs != SET bytes
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(common.pick(64L << 20, 32L << 20)))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("E4");

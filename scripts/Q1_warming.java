@@ -72,8 +72,8 @@ public class Q1_warming implements Callable<Integer> {
         Clients.requireKnown(List.of(client));
         int maxN = ns.stream().mapToInt(Integer::intValue).max().getAsInt();
 
-        Results out = new Results("Q1_warming", common.outDir("Q1_warming"));
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none());
+        Results out = new Results("Q1_warming", common);
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(common.pick(64L << 20, 16L << 20)));
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             Progress.step("PostgreSQL " + pg.version() + " — " + pg.describe());

@@ -156,7 +156,7 @@ public class Q2_key_versioning implements Callable<Integer> {
         if (instances < 1) throw new LabException("--instances must be >= 1");
         if (dims < 1) throw new LabException("--dims must be >= 1");
 
-        Results out = new Results("Q2_key_versioning", common.outDir("Q2_key_versioning"));
+        Results out = new Results("Q2_key_versioning", common);
         out.meta("keys", n);
         out.meta("instances", instances);
         out.meta("dims", dims);
@@ -166,7 +166,7 @@ public class Q2_key_versioning implements Callable<Integer> {
             truth[i] = new Truth("chunk:" + i, "src/app/module_" + (i % 97) + ".py", i % 3 == 0 ? "python" : "typescript",
                     "def handler_" + i + "(request):\n    return render(request, 'x.html')\n", Embeddings.gaussian(r, dims));
         }
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(common.pick(128L << 20, 16L << 20)))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("Q2");

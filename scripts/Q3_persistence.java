@@ -87,9 +87,10 @@ public class Q3_persistence implements Callable<Integer> {
     /** The three modes and the server configuration each one needs. */
     static Map<String, RedisServer.Needs> modeNeeds() {
         Map<String, RedisServer.Needs> m = new LinkedHashMap<>();
-        m.put("rdb_off", RedisServer.Needs.none().config("save", "").config("appendonly", "no"));
-        m.put("rdb_on", RedisServer.Needs.none().config("save", "1 1").config("appendonly", "no"));
-        m.put("aof_everysec", RedisServer.Needs.none().config("save", "").config("appendonly", "yes").config("appendfsync", "everysec"));
+        String why = "it compares persistence modes, each on a server started with that mode";
+        m.put("rdb_off", RedisServer.Needs.none().labServerOnly(why).config("save", "").config("appendonly", "no"));
+        m.put("rdb_on", RedisServer.Needs.none().labServerOnly(why).config("save", "1 1").config("appendonly", "no"));
+        m.put("aof_everysec", RedisServer.Needs.none().labServerOnly(why).config("save", "").config("appendonly", "yes").config("appendfsync", "everysec"));
         return m;
     }
 
@@ -103,7 +104,7 @@ public class Q3_persistence implements Callable<Integer> {
         Clients.requireKnown(clients);
         if (seconds < 1 || preload < 1 || !(ratePerSecond > 0)) throw new LabException("--duration-s and --preload-mb must be >= 1, --rate > 0");
 
-        Results out = new Results(SCRIPT, common.outDir(SCRIPT));
+        Results out = new Results(SCRIPT, common);
         out.meta("rate_per_second", ratePerSecond);
         out.meta("duration_s_per_client", seconds);
         out.meta("warmup_ms", warmupMillis);

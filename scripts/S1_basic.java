@@ -75,8 +75,8 @@ public class S1_basic implements Callable<Integer> {
         if (n < 1 || ttlN < 1) throw new LabException("--ops and --ttl-samples must be >= 1");
         Clients.requireKnown(clients);
 
-        Results out = new Results("S1_basic", common.outDir("S1_basic"));
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        Results out = new Results("S1_basic", common);
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(common.pick(8L << 20, 2L << 20)))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             out.meta("ops_per_command", n);
@@ -266,9 +266,10 @@ public class S1_basic implements Callable<Integer> {
 
     /** redis-benchmark -c 1 on the same server and keys shape: how much do the Java clients add? */
     void reference(Results out, RedisServer redis, Keys keys, int requests) {
-        if (!RedisBenchmark.available()) {
-            out.meta("redis_benchmark", "not installed: no reference ratio");
-            Progress.line("redis-benchmark not on the PATH: skipping the reference ratio");
+        String unavailable = RedisBenchmark.unavailable(redis);
+        if (unavailable != null) {
+            out.meta("redis_benchmark", unavailable);
+            Progress.line("redis-benchmark " + unavailable + ": skipping the reference ratio");
             return;
         }
         Progress.step("redis-benchmark -c 1 -n " + requests + " (reference)");

@@ -91,8 +91,8 @@ public class S2_pubsub implements Callable<Integer> {
         }
         Clients.requireKnown(clients);
 
-        Results out = new Results("S2_pubsub", common.outDir("S2_pubsub"));
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        Results out = new Results("S2_pubsub", common);
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("S2");

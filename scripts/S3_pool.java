@@ -139,7 +139,7 @@ public class S3_pool implements Callable<Integer> {
             if (!RESTART_VARIANTS.containsKey(v)) throw new LabException("unknown restart variant '" + v + "' " + RESTART_VARIANTS.keySet());
         }
 
-        Results out = new Results("S3_pool", common.outDir("S3_pool"));
+        Results out = new Results("S3_pool", common);
         // The restart test kills the process: the lab must own the server.
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().faults())) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());

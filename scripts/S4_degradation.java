@@ -132,7 +132,7 @@ public class S4_degradation implements Callable<Integer> {
         Clients.requireKnown(clients);
         cacheConfig = new TieredCache.Config(l1Size, Duration.ofMillis(l1TtlMillis), 3600, Duration.ofMillis(breakerOpenMillis), false);
 
-        Results out = new Results("S4_degradation", common.outDir("S4_degradation"));
+        Results out = new Results("S4_degradation", common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().faults());
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());

@@ -115,8 +115,8 @@ public class X1_invalidation implements Callable<Integer> {
         if (n < 1 || rateSeconds < 1 || cutMillis < 100) throw new LabException("--messages and --seconds must be >= 1, --cut-seconds >= 0.1");
         for (String m : mechanisms) if (!MECHANISMS.contains(m)) throw new LabException("unknown mechanism '" + m + "' (" + String.join(", ", MECHANISMS) + ")");
         Clients.requireKnown(clients);
-        Results out = new Results("X1_invalidation", common.outDir("X1_invalidation"));
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        Results out = new Results("X1_invalidation", common);
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             out.meta("single_messages", n);
