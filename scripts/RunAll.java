@@ -30,9 +30,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import lab.CommonOptions;
 import lab.Lab;
 import lab.LabException;
+import lab.Processes;
 import lab.Progress;
+import lab.RedisServer;
+import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,7 +47,7 @@ public class RunAll implements Callable<Integer> {
     @Option(names = "--quick", description = "Pass --quick to every script (seconds each instead of minutes).")
     boolean quick;
 
-    @Option(names = "--out", paramLabel = "ROOT", defaultValue = "data", description = "Parent of the scripts' output folders: ROOT/<script>/ (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "ROOT", description = "Parent of the scripts' output folders: ROOT/<script>/ (default: data; with --quick: runs/quick, never the reference data/).")
     Path outRoot;
 
     @Option(names = "--only", split = ",", paramLabel = "NAMES", description = "Run only these scripts, e.g. S1_basic,S3_pool.")
@@ -97,7 +101,9 @@ public class RunAll implements Callable<Integer> {
             for (String n : names) if (!all.contains(n)) throw new LabException("no script '" + n + "' in " + scriptsDir + " (scripts: " + String.join(", ", all) + ")");
         }
         List<String> chosen = all.stream().filter(s -> only == null || only.contains(s)).filter(s -> skip == null || !skip.contains(s)).toList();
+        if (outRoot == null) outRoot = quick ? CommonOptions.QUICK_ROOT : Path.of("data");
         Path report = results != null ? results : outRoot.normalize().equals(Path.of("data")) ? Path.of("RESULTS.md") : outRoot.resolve("RESULTS.md");
+        checkBeforeRunning(chosen, report);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Process p = current;
             if (p != null && p.isAlive()) {
@@ -128,6 +134,24 @@ public class RunAll implements Callable<Integer> {
         if (r.exitCode() != 0) throw new LabException("the report failed (exit " + r.exitCode() + "): " + r.lastError());
         boolean allPassed = outcomes.stream().allMatch(o -> o.exitCode() == 0);
         return allPassed ? Lab.EXIT_PASS : Lab.EXIT_FAIL;
+    }
+
+    /**
+     * What can fail without running anything fails first (so a bad folder or server costs no run): the
+     * output and report folders are writable, the launcher exists, and REDIS_URL, when set, answers.
+     */
+    void checkBeforeRunning(List<String> chosen, Path report) {
+        if (!reportOnly) Results.requireWritable(outRoot);
+        Path reportDir = report.toAbsolutePath().getParent();
+        if (reportDir != null) Results.requireWritable(reportDir);
+        for (String s : reportOnly ? List.<String>of() : chosen) {
+            String exe = command(s).get(0);
+            if (!Files.isExecutable(Path.of(exe)) && Processes.onPath(exe) == null) {
+                throw new LabException("cannot start " + s + ": '" + exe + "' is not installed (install JBang, or run from the Maven build with --launcher classpath)");
+            }
+        }
+        String url = System.getenv("REDIS_URL");
+        if (!reportOnly && url != null && !url.isBlank()) RedisServer.requireReachable(url);
     }
 
     /** Experiment scripts by file name, ordered scenarios, edge cases, deep questions, extras, then by name. */

@@ -240,7 +240,18 @@ public abstract class RedisServer implements AutoCloseable {
         return SpawnedRedis.start(Backend.embedded, embeddedBinary(), needs.config);
     }
 
+    /** The URL is well formed and the server answers PING with its credentials (a check before any run). */
+    public static void requireReachable(String url) {
+        parse(url).ping();
+    }
+
     static RedisServer external(String url, Needs needs) {
+        External s = parse(url);
+        s.ping();
+        return checked(s, needs);
+    }
+
+    private static External parse(String url) {
         URI uri;
         try {
             uri = URI.create(url.trim());
@@ -255,7 +266,10 @@ public abstract class RedisServer implements AutoCloseable {
         s.password = JedisURIHelper.getPassword(uri);
         s.ssl = JedisURIHelper.isRedisSSLScheme(uri);
         s.database = JedisURIHelper.getDBIndex(uri);
-        s.ping();
+        return s;
+    }
+
+    private static External checked(External s, Needs needs) {
         if (needs.labServerOnly != null) {
             throw new LabException("this scenario runs only on a Redis the lab starts (" + needs.labServerOnly + "); "
                     + s.safeUrl() + " was not started by the lab and is left untouched: run it without --redis-url / REDIS_URL");
