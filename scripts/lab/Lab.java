@@ -60,15 +60,12 @@ public final class Lab {
         return d.equals("unknown") ? VERSION : VERSION + " (" + d + ")";
     }
 
-    /** " (value from the environment variable X)" when the bad option was not typed but came from its env default. */
+    /** " (value of the environment variable X=...)" when the bad value came from the option's env default. */
     static String fromEnvironment(CommandLine.ParameterException ex) {
-        if (!(ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o) || o.defaultValue() == null) return "";
-        var m = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_0-9]+)").matcher(o.defaultValue());
-        if (!m.find() || System.getenv(m.group(1)) == null) return "";
-        for (String typed : ex.getCommandLine().getParseResult() == null ? java.util.List.<String>of()
-                : ex.getCommandLine().getParseResult().originalArgs()) {
-            for (String n : o.names()) if (typed.equals(n) || typed.startsWith(n + "=")) return "";
-        }
+        if (!(ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o) || o.defaultValueString(false) == null) return "";
+        var m = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_0-9]+)").matcher(o.defaultValueString(false));
+        // picocli applies defaults even to options that are typed, so a bad variable fails either way
+        if (!m.find() || System.getenv(m.group(1)) == null || !String.valueOf(ex.getMessage()).contains(System.getenv(m.group(1)))) return "";
         return " (value of the environment variable " + m.group(1) + "=" + System.getenv(m.group(1)) + ")";
     }
 

@@ -82,7 +82,7 @@ public final class Results {
             Path probe = Files.createTempFile(dir, ".write-probe-", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new LabException("cannot write results to " + dir + ": " + reason(e) + " (choose another folder with --out)");
+            throw new LabException("cannot write results to " + dir + ": " + reason(e).replace(" (" + dir + ")", "") + " (choose another folder with --out)");
         }
     }
 
