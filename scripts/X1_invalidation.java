@@ -337,7 +337,7 @@ public class X1_invalidation implements Callable<Integer> {
         List<Tracking> ts = new ArrayList<>();
         try {
             for (String name : List.of("A", "B", "C")) {
-                ts.add(client.equals(Clients.JEDIS) ? new JedisTracking(redis, new Node(name), registry) : new LettuceTracking(redis, new Node(name), registry, bcast, prefix));
+                ts.add(client.equals(Clients.JEDIS) ? new JedisTracking(redis, new Node(name), registry, prefix) : new LettuceTracking(redis, new Node(name), registry, bcast, prefix));
             }
         } catch (RuntimeException e) {
             for (Tracking t : ts) t.close();
@@ -452,14 +452,14 @@ public class X1_invalidation implements Callable<Integer> {
             }
         }
 
-        JedisTracking(RedisServer redis, Node node, Map<String, Message> registry) {
+        JedisTracking(RedisServer redis, Node node, Map<String, Message> registry, String keyPrefix) {
             super(node, registry, NAME_PREFIX + "-jedis-" + node.name + "-csc");
             this.jedis = RedisClient.builder().hostAndPort(redis.hostAndPort())
                     .clientConfig(redis.jedisConfig().clientName(name).protocol(RedisProtocol.RESP3).build())
                     .poolConfig(Clients.pool(1, 2000))
                     .cache(new MirroredCache())
                     .build();
-            this.probe = name + ":probe";
+            this.probe = keyPrefix + name + ":probe"; // under the run's prefix, so cleanup removes it like every other key
             jedis.set(probe, "p");
             jedis.get(probe);
             node.subscribed();
