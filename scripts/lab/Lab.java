@@ -38,7 +38,9 @@ public final class Lab {
     /** Runs a picocli command and returns its exit code (tests call this; scripts pass it to System.exit). */
     public static int run(Callable<Integer> command, String... args) {
         CommandLine cl = new CommandLine(command);
-        if (cl.getCommandSpec().version().length == 0) cl.getCommandSpec().version(version());
+        if (cl.getCommandSpec().version().length == 0 && cl.getCommandSpec().versionProvider() == null) {
+            cl.getCommandSpec().versionProvider(() -> new String[] {version()}); // asked only by -V
+        }
         Results.clearCurrent();
         server = null;
         cl.setParameterExceptionHandler((ex, a) -> {
