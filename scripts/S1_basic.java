@@ -321,7 +321,7 @@ public class S1_basic implements Callable<Integer> {
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new LabException("lettuce: " + Lab.oneLine(e));
+            throw new LabException("lettuce: " + Lab.oneLine(e), e); // the cause tells a lost server from other errors
         }
     }
 

@@ -29,8 +29,9 @@ public final class Keys {
     static final long CLEANUP_DEADLINE_MILLIS = 15_000;
 
     /**
-     * SCAN + UNLINK of this run's keys; returns how many were removed. Retries for a bounded time when
-     * the server does not answer (each try times out after the admin connection's 2 s).
+     * SCAN + UNLINK of this run's keys; returns how many were removed. On a server the lab did not
+     * start, retries for a bounded time when it does not answer (each try times out after the admin
+     * connection's 2 s), so a paused server still gets its keys back and a lost one does not hang the run.
      */
     public long cleanup(RedisServer s) {
         long deadline = System.currentTimeMillis() + CLEANUP_DEADLINE_MILLIS;
@@ -47,7 +48,8 @@ public final class Keys {
                 } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
                 return removed;
             } catch (RuntimeException e) {
-                if (System.currentTimeMillis() > deadline || Thread.currentThread().isInterrupted()) {
+                // a server the lab started is thrown away with its keys: only someone else's is worth the wait
+                if (s.owned() || System.currentTimeMillis() > deadline || Thread.currentThread().isInterrupted()) {
                     Progress.line("could not remove this run's keys (" + prefix + "*): " + e.getMessage());
                     return removed;
                 }
