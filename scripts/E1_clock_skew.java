@@ -151,7 +151,7 @@ public class E1_clock_skew implements Callable<Integer> {
                 "ttl_ms", "observed_ms", "error_ms", "expected_error_ms", "poll_gap_ms");
 
         List<Probe> probes = new ArrayList<>();
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("E1");
@@ -292,9 +292,9 @@ public class E1_clock_skew implements Callable<Integer> {
     }
 
     /** Redis TIME in ms: the one clock every instance shares. */
-    @SuppressWarnings("unchecked")
     static long serverMillis(RedisClient c) {
-        List<byte[]> t = (List<byte[]>) c.sendCommand(redis.clients.jedis.Protocol.Command.TIME);
+        List<byte[]> t = c.executeCommand(new redis.clients.jedis.CommandObject<>(
+                new redis.clients.jedis.CommandArguments(redis.clients.jedis.Protocol.Command.TIME), redis.clients.jedis.BuilderFactory.BINARY_LIST));
         return Long.parseLong(new String(t.get(0))) * 1000 + Long.parseLong(new String(t.get(1))) / 1000;
     }
 

@@ -89,7 +89,7 @@ public class E2_partition implements Callable<Integer> {
         Check.atLeast("--keys", keyCount, 1);
         Clients.requireKnown(clients);
         Results out = new Results(this, common);
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             out.meta("cut", "CLIENT KILL of the subscriber connection + held-off reconnect (subscriber only; data connection stays up)");

@@ -78,7 +78,7 @@ public class Q1_warming implements Callable<Integer> {
         int maxN = ns.stream().mapToInt(Integer::intValue).max().getAsInt();
 
         Results out = new Results(this, common);
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none());
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(64L << 20));
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             Progress.step("PostgreSQL " + pg.version() + " — " + pg.describe());

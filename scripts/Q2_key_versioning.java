@@ -168,7 +168,7 @@ public class Q2_key_versioning implements Callable<Integer> {
             truth[i] = new Truth("chunk:" + i, "src/app/module_" + (i % 97) + ".py", i % 3 == 0 ? "python" : "typescript",
                     "def handler_" + i + "(request):\n    return render(request, 'x.html')\n", Embeddings.gaussian(r, dims));
         }
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(128L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("Q2");

@@ -92,9 +92,10 @@ public class Q3_persistence implements Callable<Integer> {
     /** The three modes and the server configuration each one needs. */
     static Map<String, RedisServer.Needs> modeNeeds() {
         Map<String, RedisServer.Needs> m = new LinkedHashMap<>();
-        m.put("rdb_off", RedisServer.Needs.none().config("save", "").config("appendonly", "no"));
-        m.put("rdb_on", RedisServer.Needs.none().config("save", "1 1").config("appendonly", "no"));
-        m.put("aof_everysec", RedisServer.Needs.none().config("save", "").config("appendonly", "yes").config("appendfsync", "everysec"));
+        String why = "it compares persistence modes, each on a server started with that mode";
+        m.put("rdb_off", RedisServer.Needs.none().labServerOnly(why).config("save", "").config("appendonly", "no"));
+        m.put("rdb_on", RedisServer.Needs.none().labServerOnly(why).config("save", "1 1").config("appendonly", "no"));
+        m.put("aof_everysec", RedisServer.Needs.none().labServerOnly(why).config("save", "").config("appendonly", "yes").config("appendfsync", "everysec"));
         return m;
     }
 

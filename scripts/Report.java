@@ -54,6 +54,9 @@ public class Report implements Callable<Integer> {
     @Option(names = "--charts", paramLabel = "DIR", description = "Folder for the PNG charts (default: docs/charts next to --out).")
     Path charts;
 
+    @Option(names = "--allow-quick", description = "Accept a mix of quick (--quick) and full runs, each quick one labelled; by default such a mix is refused.")
+    boolean allowQuick;
+
     public static void main(String... args) {
         Lab.main(new Report(), args);
     }
@@ -71,11 +74,13 @@ public class Report implements Callable<Integer> {
     public Integer call() throws IOException {
         Path chartDir = charts != null ? charts : out.toAbsolutePath().getParent().resolve("docs").resolve("charts");
         List<Run> runs = load(data);
+        String runKinds = runKinds(runs, allowQuick);
         List<Results.Row> all = runs.stream().flatMap(r -> r.rows().stream()).toList();
         Decision.Result decision = Decision.evaluate(all);
 
         StringBuilder md = new StringBuilder();
         header(md, runs);
+        md.append(runKinds);
         decision(md, decision);
         environment(md, runs);
         for (Run r : runs) scenario(md, r, out.toAbsolutePath().getParent(), chartDir);
@@ -122,6 +127,33 @@ public class Report implements Callable<Integer> {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Quick runs (small samples) and partial runs (the server was lost) are never taken for reference
+     * results: a mix of quick and full runs is refused unless {@code allowQuick}; quick-only and partial
+     * runs are labelled. Returns the Markdown note (empty for full, whole runs). run.csv without a mode
+     * predates the key and counts as full.
+     */
+    static String runKinds(List<Run> runs, boolean allowQuick) {
+        List<String> quick = runs.stream().filter(r -> "quick".equals(r.meta().get("mode"))).map(Run::name).toList();
+        List<String> partial = runs.stream().filter(r -> "true".equals(r.meta().get("partial")))
+                .map(r -> r.name() + " (stopped in '" + r.meta().getOrDefault("partial_phase", "?") + "')").toList();
+        boolean mixed = !quick.isEmpty() && quick.size() < runs.size();
+        if (mixed && !allowQuick) {
+            throw new LabException("the data mixes quick runs (" + String.join(", ", quick) + ", run.csv mode,quick) with full runs: quick samples"
+                    + " are not comparable; rerun them in full, point --data at runs of one kind, or pass --allow-quick to label them");
+        }
+        StringBuilder b = new StringBuilder();
+        if (!quick.isEmpty()) {
+            b.append("> **Quick runs** (`--quick`: small samples, not reference results): ")
+                    .append(quick.size() == runs.size() ? "all runs" : String.join(", ", quick)).append(".\n\n");
+        }
+        if (!partial.isEmpty()) {
+            b.append("> **Partial runs** (the server was lost; only the rows measured before are here): ")
+                    .append(String.join(", ", partial)).append(".\n\n");
+        }
+        return b.toString();
     }
 
     // ------------------------------------------------------------------ sections

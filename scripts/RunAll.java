@@ -29,10 +29,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import lab.CommonOptions;
 import lab.Lab;
 import lab.LabException;
+import lab.Processes;
 import lab.Progress;
 import lab.Script;
+import lab.Results;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,7 +46,7 @@ public class RunAll implements Callable<Integer> {
     @Option(names = "--quick", description = "Pass --quick to every script (seconds each instead of minutes).")
     boolean quick;
 
-    @Option(names = "--out", paramLabel = "ROOT", defaultValue = "data", description = "Parent of the scripts' output folders: ROOT/<script>/ (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "ROOT", description = "Parent of the scripts' output folders: ROOT/<script>/ (default: data; with --quick: runs/quick, never the reference data/).")
     Path outRoot;
 
     @Option(names = "--only", split = ",", paramLabel = "NAMES", description = "Run only these scripts, e.g. S1_basic,S3_pool.")
@@ -99,7 +102,9 @@ public class RunAll implements Callable<Integer> {
             for (String n : names) if (!all.contains(n)) throw new LabException("no script '" + n + "' in " + scriptsDir + " (scripts: " + String.join(", ", all) + ")");
         }
         List<String> chosen = all.stream().filter(s -> only == null || only.contains(s)).filter(s -> skip == null || !skip.contains(s)).toList();
+        if (outRoot == null) outRoot = quick ? CommonOptions.QUICK_ROOT : Path.of("data");
         Path report = results != null ? results : outRoot.normalize().equals(Path.of("data")) ? Path.of("RESULTS.md") : outRoot.resolve("RESULTS.md");
+        checkBeforeRunning(chosen, report);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Process p = current;
             if (p != null && p.isAlive()) {
@@ -130,6 +135,43 @@ public class RunAll implements Callable<Integer> {
         if (r.exitCode() != 0) throw new LabException("the report failed (exit " + r.exitCode() + "): " + r.lastError());
         boolean allPassed = outcomes.stream().allMatch(o -> o.exitCode() == 0);
         return allPassed ? Lab.EXIT_PASS : Lab.EXIT_FAIL;
+    }
+
+    /**
+     * What can fail without running anything fails first (so a bad folder or server costs no run): the
+     * output and report folders are writable, the launcher exists, and REDIS_URL, when set, accepts connections (each script checks
+     * credentials and configuration itself before measuring; RunAll stays free of Redis clients).
+     */
+    void checkBeforeRunning(List<String> chosen, Path report) {
+        if (!reportOnly) Results.requireWritable(outRoot);
+        Path reportDir = report.toAbsolutePath().getParent();
+        if (reportDir != null) Results.requireWritable(reportDir);
+        for (String s : reportOnly ? List.<String>of() : chosen) {
+            String exe = command(s).get(0);
+            if (!Files.isExecutable(Path.of(exe)) && Processes.onPath(exe) == null) {
+                throw new LabException("cannot start " + s + ": '" + exe + "' is not installed (install JBang, or run from the Maven build with --launcher classpath)");
+            }
+        }
+        String url = System.getenv("REDIS_URL");
+        if (!reportOnly && url != null && !url.isBlank()) requireListening(url);
+    }
+
+
+    /** REDIS_URL's host and port accept a TCP connection within 2 s (a plain socket: no Redis client here). */
+    static void requireListening(String url) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new LabException("REDIS_URL is not a Redis URL: " + url.replaceAll(":[^:@/]*@", ":***@") + " (expected redis://[user:password@]host:port[/db])");
+        }
+        String host = uri.getHost() == null ? "127.0.0.1" : uri.getHost();
+        int port = uri.getPort() > 0 ? uri.getPort() : 6379;
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 2000);
+        } catch (IOException e) {
+            throw new LabException("cannot reach REDIS_URL " + host + ":" + port + ": " + e.getMessage() + " (start that server or unset REDIS_URL)");
+        }
     }
 
     /** Experiment scripts by file name, in the lab's order (lab.Script), then any other by kind and name. */

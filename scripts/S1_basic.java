@@ -84,7 +84,7 @@ public class S1_basic implements Callable<Integer> {
         Clients.requireKnown(clients);
 
         Results out = new Results(this, common);
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(8L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             out.meta("ops_per_command", n);
@@ -274,9 +274,10 @@ public class S1_basic implements Callable<Integer> {
 
     /** redis-benchmark -c 1 on the same server and keys shape: how much do the Java clients add? */
     void reference(Results out, RedisServer redis, Keys keys, int requests) {
-        if (!RedisBenchmark.available()) {
-            out.meta("redis_benchmark", "not installed: no reference ratio");
-            Progress.line("redis-benchmark not on the PATH: skipping the reference ratio");
+        String unavailable = RedisBenchmark.unavailable(redis);
+        if (unavailable != null) {
+            out.meta("redis_benchmark", unavailable);
+            Progress.line("redis-benchmark " + unavailable + ": skipping the reference ratio");
             return;
         }
         Progress.step("redis-benchmark -c 1 -n " + requests + " (reference)");
@@ -328,7 +329,7 @@ public class S1_basic implements Callable<Integer> {
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new LabException("lettuce: " + Lab.oneLine(e));
+            throw new LabException("lettuce: " + Lab.oneLine(e), e); // the cause tells a lost server from other errors
         }
     }
 

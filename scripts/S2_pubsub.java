@@ -95,7 +95,7 @@ public class S2_pubsub implements Callable<Integer> {
         Clients.requireKnown(clients);
 
         Results out = new Results(this, common);
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("S2");

@@ -113,7 +113,7 @@ public class X1_invalidation implements Callable<Integer> {
         for (String m : mechanisms) if (!MECHANISMS.contains(m)) throw new LabException("unknown mechanism '" + m + "' (" + String.join(", ", MECHANISMS) + ")");
         Clients.requireKnown(clients);
         Results out = new Results(this, common);
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             out.meta("single_messages", n);
@@ -334,7 +334,7 @@ public class X1_invalidation implements Callable<Integer> {
         List<Tracking> ts = new ArrayList<>();
         try {
             for (String name : List.of("A", "B", "C")) {
-                ts.add(client.equals(Clients.JEDIS) ? new JedisTracking(redis, new Node(name), registry, NAME_PREFIX) : new LettuceTracking(redis, new Node(name), registry, bcast, prefix, NAME_PREFIX));
+                ts.add(client.equals(Clients.JEDIS) ? new JedisTracking(redis, new Node(name), registry, prefix, NAME_PREFIX) : new LettuceTracking(redis, new Node(name), registry, bcast, prefix, NAME_PREFIX));
             }
         } catch (RuntimeException e) {
             for (Tracking t : ts) t.close();

@@ -110,7 +110,7 @@ public class X2_saturation implements Callable<Integer> {
 
         Results out = new Results(this, common);
         String machine = Runtime.getRuntime().availableProcessors() + " cores shared by the load generator, the clients and redis-server";
-        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
+        try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(4L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe() + " (" + machine + ")");
             out.server(redis);
             out.meta("machine_note", machine);
@@ -209,9 +209,10 @@ public class X2_saturation implements Callable<Integer> {
 
     /** redis-benchmark GET, closed loop, at each concurrency measured: the rate the C client reaches on the same box. */
     void reference(Results out, RedisServer redis, Keys keys, Set<Integer> concurrency) {
-        if (!RedisBenchmark.available()) {
-            out.meta("redis_benchmark", "not installed: no reference");
-            Progress.line("redis-benchmark not on the PATH: no reference");
+        String unavailable = RedisBenchmark.unavailable(redis);
+        if (unavailable != null) {
+            out.meta("redis_benchmark", unavailable);
+            Progress.line("redis-benchmark " + unavailable);
             return;
         }
         int requests = benchmarkRequests;

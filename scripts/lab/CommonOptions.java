@@ -1,7 +1,9 @@
 package lab;
 
 import java.nio.file.Path;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Options every script shares (a picocli mixin). Each has an environment-variable default so a
@@ -9,16 +11,19 @@ import picocli.CommandLine.Option;
  */
 public class CommonOptions {
 
-    @Option(names = "--quick", defaultValue = "${env:LAB_QUICK:-false}",
-            description = "Seconds instead of minutes: small sample sizes (used by the tests). Env LAB_QUICK.")
+    @Option(names = "--quick", defaultValue = "${env:LAB_QUICK:-false}", converter = EnvBoolean.class,
+            description = "Seconds instead of minutes: small sample sizes (used by the tests). Env LAB_QUICK (1/0, true/false, yes/no).")
     public boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Folder for this run's CSV files (default: data/<script>). Env LAB_OUT_ROOT sets the parent.")
+            description = "Folder for this run's CSV files (default: data/<script>; with --quick: runs/quick/<script>, never the reference data/). Env LAB_OUT_ROOT sets the parent.")
     public Path out;
 
     @Option(names = "--redis-url", defaultValue = "${env:REDIS_URL}", paramLabel = "URL",
-            description = "Use this Redis (redis://[user:password@]host:port[/db] or rediss://...) instead of one the lab starts. Env REDIS_URL.")
+            description = "Use this Redis (redis://[user:password@]host:port[/db] or rediss://...) instead of one the lab starts. Env REDIS_URL."
+                    + " On such a server the lab writes only its own keys, changes no configuration, and refuses to start when its writes could"
+                    + " make the server evict other keys (maxmemory with an allkeys-*/volatile-* policy). S3, S4, S5 and Q3 refuse it"
+                    + " (they fault, reconfigure or fill the server).")
     public String redisUrl;
 
     @Option(names = "--redis-backend", defaultValue = "${env:LAB_REDIS_BACKEND:-auto}", paramLabel = "KIND",
@@ -33,10 +38,30 @@ public class CommonOptions {
             description = "Use this PostgreSQL (jdbc:postgresql://host:port/db?user=...) instead of one the lab starts (scripts that need PostgreSQL). Env PG_URL.")
     public String pgUrl;
 
-    /** The output folder: --out, else $LAB_OUT_ROOT/<script>, else data/<script>. */
+    /** Scratch parent of quick runs without --out: gitignored, so a quick run never replaces reference data. */
+    public static final Path QUICK_ROOT = Path.of("runs", "quick");
+
+    /** The output folder: --out, else $LAB_OUT_ROOT/<script>, else runs/quick/<script> for --quick, else data/<script>. */
     public Path outDir(String script) {
         if (out != null) return out;
         String root = System.getenv("LAB_OUT_ROOT");
-        return Path.of(root == null ? "data" : root, script);
+        if (root != null) return Path.of(root, script);
+        return quick ? QUICK_ROOT.resolve(script) : Path.of("data", script);
+    }
+
+    /**
+     * Booleans as environments spell them (LAB_QUICK=1); {@link Lab#run} names the variable when a
+     * bad value came from it.
+     */
+    public static final class EnvBoolean implements ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            String v = value == null ? "" : value.trim().toLowerCase(java.util.Locale.ROOT);
+            return switch (v) {
+                case "1", "true", "yes", "on" -> true;
+                case "", "0", "false", "no", "off" -> false;
+                default -> throw new TypeConversionException("'" + value + "' is not a boolean (1/0, true/false, yes/no)");
+            };
+        }
     }
 }

@@ -91,6 +91,28 @@ public enum Criterion {
         return cmp.test(value, target) ? Status.PASS : Status.FAIL;
     }
 
+    /**
+     * Checks a stored verdict against the one its own value, comparator and target give: null when
+     * they agree, else what contradicts. Only PASS and FAIL are verdicts to re-derive; other statuses
+     * (INFO, MISSING, or any added later) are left to their own rules.
+     */
+    public static String contradiction(Status stored, double value, String comparator, String target) {
+        if (stored != Status.PASS && stored != Status.FAIL) return null;
+        if (Double.isNaN(value)) return "status " + stored + " but no value (empty or NaN)";
+        Cmp cmp = null;
+        for (Cmp c : Cmp.values()) if (c.symbol.equals(comparator == null ? "" : comparator.trim())) cmp = c;
+        if (cmp == null) return "status " + stored + " with an unknown comparator '" + comparator + "'";
+        double t;
+        try {
+            t = Double.parseDouble(target.trim());
+        } catch (RuntimeException e) {
+            return "status " + stored + " with a target that is not a number: '" + target + "'";
+        }
+        Status derived = cmp.test(value, t) ? Status.PASS : Status.FAIL;
+        return derived == stored ? null
+                : "status " + stored + " contradicts the value: " + Results.num(value) + " " + cmp.symbol + " " + target + " is " + derived;
+    }
+
     /** "< 5 ms" */
     public String targetText() {
         String t = target == Math.rint(target) ? Long.toString((long) target) : Double.toString(target);

@@ -115,18 +115,39 @@ public final class Csv {
         }
     }
 
-    /** metrics.csv as rows; the columns must be exactly {@link Results#METRICS_COLUMNS}. */
+    /**
+     * metrics.csv as rows; every column of {@link Results#METRICS_COLUMNS} must be there (columns added
+     * later are allowed). Every stored PASS/FAIL is re-derived from the row's value, comparator and
+     * target ({@link Criterion#contradiction}); a contradiction is an error naming the file and line.
+     */
     public static List<Results.Row> metrics(Path file) {
         Table t = read(file);
-        if (!t.columns().equals(Results.METRICS_COLUMNS)) {
-            throw new LabException("malformed CSV " + file + ": columns " + t.columns() + ", expected " + Results.METRICS_COLUMNS);
+        if (!t.columns().containsAll(Results.METRICS_COLUMNS)) {
+            throw new LabException("malformed CSV " + file + ": columns " + t.columns() + ", expected at least " + Results.METRICS_COLUMNS);
         }
+        int[] c = Results.METRICS_COLUMNS.stream().mapToInt(t::col).toArray();
         List<Results.Row> rows = new ArrayList<>();
         for (int i = 0; i < t.rows().size(); i++) {
             List<String> r = t.rows().get(i);
-            rows.add(metricRow(file + " line " + (i + 2), r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(8), r.get(9)));
+            String where = file + " line " + (i + 2);
+            Results.Row row = metricRow(where, r.get(c[0]), r.get(c[1]), r.get(c[2]), r.get(c[3]), r.get(c[4]), r.get(c[5]), r.get(c[8]), r.get(c[9]));
+            Criterion.Status stored = statusOf(where, r.get(c[8]));
+            String wrong = Criterion.contradiction(stored, row.value(), r.get(c[7]), r.get(c[6]));
+            if (wrong != null) throw new LabException("inconsistent CSV " + where + " (" + row.metric() + "): " + wrong);
+            if (row.criterion() != null && Double.isNaN(row.value())) {
+                Progress.line(where + ": criterion " + row.criterion() + " (" + row.metric() + ") has no value: counted as MISSING");
+            }
+            rows.add(row);
         }
         return rows;
+    }
+
+    static Criterion.Status statusOf(String where, String status) {
+        try {
+            return Criterion.Status.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new LabException("malformed CSV " + where + ": unknown status '" + status + "' (PASS, FAIL, INFO, MISSING)");
+        }
     }
 
     /**

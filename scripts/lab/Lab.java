@@ -28,17 +28,33 @@ public final class Lab {
     public static final int EXIT_FAIL = 1;
     public static final int EXIT_ERROR = 2;
 
+    /** The lab's version for {@code -V}: {@code git describe} of the checkout, else this constant. */
+    public static final String VERSION = "redis-l2-lab 1.0";
+
+    private static volatile String server;
+
+    /** Names the server the running script measures (safe URL, no password), for errors that lose it. */
+    public static void usingServer(String safeDescription) {
+        server = safeDescription;
+    }
+
     /** Runs a picocli command and returns its exit code (tests call this; scripts pass it to System.exit). */
     public static int run(Callable<Integer> command, String... args) {
         CommandLine cl = new CommandLine(command);
         quickDefaults(cl, quickRequested(args));
+        if (cl.getCommandSpec().version().length == 0 && cl.getCommandSpec().versionProvider() == null) {
+            cl.getCommandSpec().versionProvider(() -> new String[] {version()}); // asked only by -V
+        }
+        Results.clearCurrent();
+        server = null;
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("error: " + ex.getMessage() + " (try --help)");
+            err.println("error: " + ex.getMessage() + fromEnvironment(ex) + " (try --help)");
             return EXIT_ERROR;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            c.getErr().println("error: " + oneLine(ex));
+            String lost = lostServer(ex);
+            c.getErr().println("error: " + (lost != null ? lost : oneLine(ex)));
             if (System.getenv("LAB_DEBUG") != null) ex.printStackTrace(c.getErr());
             return EXIT_ERROR;
         });
@@ -74,6 +90,62 @@ public final class Lab {
 
     private static Quick quickOf(CommandLine.Model.OptionSpec o) {
         return o.userObject() instanceof AnnotatedElement e ? e.getAnnotation(Quick.class) : null;
+    }
+
+    static String version() {
+        String d = RunInfo.git("describe", "--tags", "--always", "--dirty");
+        return d.equals("unknown") ? VERSION : VERSION + " (" + d + ")";
+    }
+
+    /** " (value of the environment variable X=...)" when the bad value came from the option's env default. */
+    static String fromEnvironment(CommandLine.ParameterException ex) {
+        if (!(ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o) || o.defaultValueString(false) == null) return "";
+        var m = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_0-9]+)").matcher(o.defaultValueString(false));
+        // picocli applies defaults even to options that are typed, so a bad variable fails either way
+        if (!m.find() || System.getenv(m.group(1)) == null || !String.valueOf(ex.getMessage()).contains(System.getenv(m.group(1)))) return "";
+        return " (value of the environment variable " + m.group(1) + "=" + System.getenv(m.group(1)) + ")";
+    }
+
+    /**
+     * When the server stopped answering (timeout, disconnect): names the server, the phase and the
+     * client, and writes the rows measured so far as a partial run. Null for any other error.
+     */
+    static String lostServer(Throwable ex) {
+        Throwable cause = null;
+        for (Throwable t = ex; t != null && cause == null; t = t.getCause() == t ? null : t.getCause()) {
+            String n = t.getClass().getName();
+            if (n.endsWith("JedisConnectionException") || n.endsWith("RedisConnectionException") || n.endsWith("RedisCommandTimeoutException")
+                    || t instanceof java.net.SocketTimeoutException || t instanceof java.net.SocketException) {
+                cause = t;
+            }
+        }
+        if (cause == null) return null;
+        Throwable root = rootCause(cause);
+        String phase = Progress.lastStep();
+        String what = "lost " + (server == null ? "the Redis server" : server) + " in phase '" + phase + "' (client " + client(ex) + "): "
+                + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage()).replace('\n', ' ');
+        Results r = Results.current();
+        if (r == null) return what;
+        try {
+            r.finishPartial(phase, what);
+            return what + "; the " + r.rows().size() + " rows measured before were written to " + r.dir() + " (run.csv partial,true)";
+        } catch (RuntimeException e) {
+            return what + "; the rows measured before could not be written: " + oneLine(e);
+        }
+    }
+
+    /** Which client library raised the error, from its stack. */
+    static String client(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().startsWith("redis.clients.jedis")) return "jedis";
+                if (e.getClassName().startsWith("io.lettuce")) return "lettuce";
+            }
+            String n = t.getClass().getName();
+            if (n.startsWith("redis.clients.jedis")) return "jedis";
+            if (n.startsWith("io.lettuce")) return "lettuce";
+        }
+        return "unknown";
     }
 
     /** Scripts' main: run, then exit with the code. */

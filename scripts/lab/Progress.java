@@ -11,8 +11,16 @@ public final class Progress {
         System.err.println("[" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + message);
     }
 
+    private static volatile String lastStep = "start-up";
+
+    /** The text of the last {@link #step}: the phase an error happened in. */
+    public static String lastStep() {
+        return lastStep;
+    }
+
     /** A step of the experiment: "== step ==". */
     public static void step(String message) {
+        lastStep = message;
         System.err.println("[" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] == " + message);
     }
 

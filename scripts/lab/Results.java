@@ -41,26 +41,70 @@ public final class Results {
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final Instant started = Instant.now();
 
-    /** The results of a script, named by its {@code @Command} (see {@link Script}), in its output folder. */
+    private static volatile Results current;
+
+    /**
+     * The results of a script, named by its {@code @Command} (see {@link Script}), in the output folder the
+     * common options choose ({@link CommonOptions#outDir}), with the mode (quick or full) recorded in run.csv.
+     */
     public Results(Object command, CommonOptions common) {
         this(Script.of(command), common);
     }
 
     private Results(Script script, CommonOptions common) {
         this(script.name(), script.title(), common.outDir(script.name()));
+        meta.put("mode", common.quick ? "quick" : "full");
+        if (common.quick && common.out == null && System.getenv("LAB_OUT_ROOT") == null) {
+            Progress.line("quick run: results go to " + dir + " (kept out of data/; --out DIR to choose)");
+        }
     }
 
     public Results(String scenario, Path dir) {
         this(scenario, null, dir);
     }
 
+    /** Checks at once that {@code dir} can be written, so a bad folder costs no measurement. */
     private Results(String scenario, String title, Path dir) {
+        requireWritable(dir);
         this.scenario = scenario;
         this.dir = dir;
         meta.put("scenario", scenario);
         if (title != null) meta.put("title", title);
         meta.put("started_utc", started.toString());
         RunInfo.environment(meta);
+        current = this;
+    }
+
+    /** The results of the script running in this JVM (for the error handler that saves a partial run). */
+    public static Results current() {
+        return current;
+    }
+
+    static void clearCurrent() {
+        current = null;
+    }
+
+    /** Creates {@code dir} and writes and deletes a probe file in it; a one-line error with the OS's reason otherwise. */
+    public static void requireWritable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-probe-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new LabException("cannot write results to " + dir + ": " + reason(e).replace(" (" + dir + ")", "") + " (choose another folder with --out)");
+        }
+    }
+
+    /** The OS's reason for a failed file operation ("Permission denied", "Read-only file system", "Not a directory"...). */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String where = f.getFile() == null ? "" : " (" + f.getFile() + ")";
+            if (f.getReason() != null) return f.getReason() + where;
+            if (f instanceof java.nio.file.AccessDeniedException) return "Permission denied" + where;
+            if (f instanceof java.nio.file.NoSuchFileException) return "No such file or directory" + where;
+            if (f instanceof java.nio.file.FileAlreadyExistsException) return "Not a directory: a file has that name" + where;
+        }
+        return String.valueOf(e.getMessage());
     }
 
     public Path dir() {
@@ -140,6 +184,24 @@ public final class Results {
 
     /** Writes every file, prints the summary table, returns the exit code. */
     public int finish() {
+        meta("partial", false);
+        write();
+        printSummary();
+        return passed() ? Lab.EXIT_PASS : Lab.EXIT_FAIL;
+    }
+
+    /**
+     * Writes the rows measured so far when the run cannot go on (the server was lost): run.csv says
+     * {@code partial,true} and the phase it stopped in, so the report never takes it for a whole run.
+     */
+    public void finishPartial(String phase, String error) {
+        meta("partial", true);
+        meta("partial_phase", phase);
+        meta("partial_error", error);
+        write();
+    }
+
+    private void write() {
         meta("finished_utc", Instant.now().toString());
         meta("duration_s", String.format(Locale.ROOT, "%.1f", (System.currentTimeMillis() - started.toEpochMilli()) / 1000.0));
         meta("passed", passed());
@@ -157,10 +219,8 @@ public final class Results {
             run.write(dir.resolve("run.csv"));
             for (Map.Entry<String, Table> e : tables.entrySet()) e.getValue().write(dir.resolve(e.getKey()));
         } catch (IOException e) {
-            throw new LabException("cannot write results to " + dir + ": " + e.getMessage());
+            throw new LabException("cannot write results to " + dir + ": " + reason(e));
         }
-        printSummary();
-        return passed() ? Lab.EXIT_PASS : Lab.EXIT_FAIL;
     }
 
     private void printSummary() {

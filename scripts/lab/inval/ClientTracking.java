@@ -136,14 +136,14 @@ public final class ClientTracking {
             }
         }
 
-        public JedisTracking(RedisServer redis, Node node, Map<String, Message> registry, String namePrefix) {
+        public JedisTracking(RedisServer redis, Node node, Map<String, Message> registry, String keyPrefix, String namePrefix) {
             super(node, registry, namePrefix + "-jedis-" + node.name + "-csc");
             this.jedis = RedisClient.builder().hostAndPort(redis.hostAndPort())
                     .clientConfig(redis.jedisConfig().clientName(name).protocol(RedisProtocol.RESP3).build())
                     .poolConfig(Clients.pool(1, 2000))
                     .cache(new MirroredCache())
                     .build();
-            this.probe = name + ":probe";
+            this.probe = keyPrefix + name + ":probe"; // under the run's prefix, so cleanup removes it like every other key
             jedis.set(probe, "p");
             jedis.get(probe);
             node.subscribed();

@@ -549,8 +549,10 @@ public final class Invalidation {
             boolean failed = false;
             while (!closed) {
                 try {
-                    List<StreamMessage<String, String>> r = read.sync().xread(XReadArgs.Builder.block(200).count(1000),
-                            XReadArgs.StreamOffset.from(bus.address(), last));
+                    // xread takes generic varargs (not @SafeVarargs): the one-element array is built here, checked by hand
+                    @SuppressWarnings("unchecked")
+                    XReadArgs.StreamOffset<String>[] from = new XReadArgs.StreamOffset[] {XReadArgs.StreamOffset.from(bus.address(), last)};
+                    List<StreamMessage<String, String>> r = read.sync().xread(XReadArgs.Builder.block(200).count(1000), from);
                     if (failed) {
                         // Lettuce reconnected underneath; this is the first read after it
                         reconnects.incrementAndGet();

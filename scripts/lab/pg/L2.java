@@ -14,6 +14,7 @@ import lab.redis.Clients;
 import lab.LabException;
 import lab.redis.RedisServer;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -68,13 +69,13 @@ public interface L2 extends AutoCloseable {
 
         @Override public String client() { return Clients.JEDIS; }
         @Override public byte[] get(String key) { return jedis.get(bytes(key)); }
-        @Override public void set(String key, byte[] value, long ttlSeconds) { jedis.setex(bytes(key), ttlSeconds, value); }
+        @Override public void set(String key, byte[] value, long ttlSeconds) { jedis.set(bytes(key), value, SetParams.setParams().ex(ttlSeconds)); }
         @Override public void del(String key) { jedis.del(bytes(key)); }
 
         @Override
         public void setAll(Map<String, byte[]> values, long ttlSeconds) {
             try (AbstractPipeline p = jedis.pipelined()) {
-                values.forEach((k, v) -> p.setex(bytes(k), ttlSeconds, v));
+                values.forEach((k, v) -> p.set(bytes(k), v, SetParams.setParams().ex(ttlSeconds)));
                 p.sync();
             }
         }

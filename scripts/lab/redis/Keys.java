@@ -26,21 +26,41 @@ public final class Keys {
         return prefix;
     }
 
-    /** SCAN + UNLINK of this run's keys; returns how many were removed. */
+    /** How long cleanup keeps trying on a server that stopped answering (a pause may end; a lost server must not hang the run). */
+    static final long CLEANUP_DEADLINE_MILLIS = 15_000;
+
+    /**
+     * SCAN + UNLINK of this run's keys; returns how many were removed. On a server the lab did not
+     * start, retries for a bounded time when it does not answer (each try times out after the admin
+     * connection's 2 s), so a paused server still gets its keys back and a lost one does not hang the run.
+     */
     public long cleanup(RedisServer s) {
+        long deadline = System.currentTimeMillis() + CLEANUP_DEADLINE_MILLIS;
         long removed = 0;
-        try (Jedis j = s.admin()) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            ScanParams p = new ScanParams().match(prefix + "*").count(1000);
-            do {
-                ScanResult<String> r = j.scan(cursor, p);
-                List<String> keys = r.getResult();
-                if (!keys.isEmpty()) removed += j.unlink(keys.toArray(String[]::new));
-                cursor = r.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        } catch (RuntimeException e) {
-            Progress.line("could not remove this run's keys (" + prefix + "*): " + e.getMessage());
+        while (true) {
+            try (Jedis j = s.admin()) {
+                String cursor = ScanParams.SCAN_POINTER_START;
+                ScanParams p = new ScanParams().match(prefix + "*").count(1000);
+                do {
+                    ScanResult<String> r = j.scan(cursor, p);
+                    List<String> keys = r.getResult();
+                    if (!keys.isEmpty()) removed += j.unlink(keys.toArray(String[]::new));
+                    cursor = r.getCursor();
+                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+                return removed;
+            } catch (RuntimeException e) {
+                // a server the lab started is thrown away with its keys: only someone else's is worth the wait
+                if (s.owned() || System.currentTimeMillis() > deadline || Thread.currentThread().isInterrupted()) {
+                    Progress.line("could not remove this run's keys (" + prefix + "*): " + e.getMessage());
+                    return removed;
+                }
+                Progress.line("removing this run's keys (" + prefix + "*) failed, retrying: " + e.getMessage());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
-        return removed;
     }
 }

@@ -24,6 +24,20 @@ public final class RedisBenchmark {
     }
 
     /**
+     * Null when the reference can run against {@code s}, else why not. redis-benchmark (7.x, and
+     * valkey-benchmark 8.0) takes a password only on its command line (-a / -u), where {@code ps}
+     * shows it to every user of the machine, and reads neither REDISCLI_AUTH nor stdin for it: on a
+     * password-protected server the reference is skipped rather than the password exposed.
+     */
+    public static String unavailable(RedisServer s) {
+        if (!available()) return "not installed: no reference";
+        if (credentials(s).containsKey("password")) {
+            return "skipped: the server needs a password and redis-benchmark takes it only on its command line, visible in ps";
+        }
+        return null;
+    }
+
+    /**
      * Runs {@code redis-benchmark -c clients -n requests --csv COMMAND...} and parses its CSV line.
      * Returns null when redis-benchmark is not installed.
      */
@@ -32,11 +46,7 @@ public final class RedisBenchmark {
         if (bin == null) return null;
         List<String> cmd = new ArrayList<>(List.of(bin.toString(), "-h", s.host(), "-p", Integer.toString(s.port()),
                 "-c", Integer.toString(clients), "-n", Integer.toString(requests), "--csv"));
-        Map<String, String> cred = credentials(s);
-        if (cred.containsKey("password")) {
-            if (cred.containsKey("user")) cmd.addAll(List.of("--user", cred.get("user")));
-            cmd.addAll(List.of("-a", cred.get("password")));
-        }
+        if (unavailable(s) != null) throw new LabException("redis-benchmark reference " + unavailable(s));
         if (s.url().startsWith("rediss://")) cmd.add("--tls");
         cmd.addAll(List.of(command));
         String out = Processes.run(cmd, 120_000).stdout();

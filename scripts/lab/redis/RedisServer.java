@@ -41,6 +41,8 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
     public static final class Needs {
         final Map<String, String> config = new LinkedHashMap<>();
         boolean faults;
+        long writesBytes = -1;
+        String labServerOnly;
 
         public static Needs none() {
             return new Needs();
@@ -55,6 +57,21 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
         /** The scenario stops, restarts or pauses the server process, so it must own it. */
         public Needs faults() {
             faults = true;
+            return this;
+        }
+
+        /**
+         * The most bytes of its own keys the scenario holds on the server at once. On a server the lab
+         * did not start, {@link ExternalSafety} compares it with the room left before eviction.
+         */
+        public Needs writesBytes(long bytes) {
+            writesBytes = bytes;
+            return this;
+        }
+
+        /** The scenario runs only on a server the lab starts; {@code why} says what it would do to another one. */
+        public Needs labServerOnly(String why) {
+            labServerOnly = why;
             return this;
         }
     }
@@ -115,8 +132,9 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
     }
 
     public DefaultJedisClientConfig.Builder jedisConfig() {
-        return DefaultJedisClientConfig.builder().user(user).password(password).ssl(ssl).database(database)
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().user(user).password(password).database(database)
                 .connectionTimeoutMillis(2000).socketTimeoutMillis(2000);
+        return ssl ? b.sslOptions(redis.clients.jedis.SslOptions.defaults()) : b;
     }
 
     public HostAndPort hostAndPort() {
@@ -216,6 +234,12 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
      * the given credentials, and never one that lacks the configuration {@code needs} asks for.
      */
     public static RedisServer provision(CommonOptions o, Needs needs) {
+        RedisServer s = provisionFor(o, needs);
+        Lab.usingServer("Redis at " + s.safeUrl() + " (" + s.backend + ")");
+        return s;
+    }
+
+    private static RedisServer provisionFor(CommonOptions o, Needs needs) {
         Backend b = o.redisBackend == null ? Backend.auto : o.redisBackend;
         if (o.redisUrl != null && !o.redisUrl.isBlank() && (b == Backend.auto || b == Backend.url)) {
             return external(o.redisUrl, needs);
@@ -232,7 +256,18 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
         return SpawnedRedis.start(Backend.embedded, embeddedBinary(), needs.config);
     }
 
+    /** The URL is well formed and the server answers PING with its credentials (a check before any run). */
+    public static void requireReachable(String url) {
+        parse(url).ping();
+    }
+
     static RedisServer external(String url, Needs needs) {
+        External s = parse(url);
+        s.ping();
+        return checked(s, needs);
+    }
+
+    private static External parse(String url) {
         URI uri;
         try {
             uri = URI.create(url.trim());
@@ -247,7 +282,14 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
         s.password = JedisURIHelper.getPassword(uri);
         s.ssl = JedisURIHelper.isRedisSSLScheme(uri);
         s.database = JedisURIHelper.getDBIndex(uri);
-        s.ping();
+        return s;
+    }
+
+    private static External checked(External s, Needs needs) {
+        if (needs.labServerOnly != null) {
+            throw new LabException("this scenario runs only on a Redis the lab starts (" + needs.labServerOnly + "); "
+                    + s.safeUrl() + " was not started by the lab and is left untouched: run it without --redis-url / REDIS_URL");
+        }
         if (needs.faults) {
             throw new LabException("this scenario kills/restarts/pauses Redis, which the lab never does to a server it did not start ("
                     + s.safeUrl() + "); run it without --redis-url / REDIS_URL");
@@ -263,6 +305,7 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
                         + "; the lab does not reconfigure servers it did not start: configure it so, or run without --redis-url");
             }
         }
+        ExternalSafety.requireSafeWrites(s, needs.writesBytes);
         return s;
     }
 
@@ -288,16 +331,24 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
     void ping() {
         try (Jedis j = admin()) {
             j.ping();
-        } catch (redis.clients.jedis.exceptions.JedisAccessControlException e) {
-            throw new LabException("Redis at " + safeUrl() + " refused the credentials: " + e.getMessage());
-        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) { // includes JedisAccessControlException
             String m = String.valueOf(e.getMessage());
-            if (m.contains("NOAUTH") || m.contains("WRONGPASS") || m.contains("AUTH")) {
-                throw new LabException("Redis at " + safeUrl() + " refused the credentials: " + m);
+            if (m.startsWith("NOAUTH")) {
+                throw new LabException("Redis at " + safeUrl() + " requires a password and none was given: put it in the URL, redis://:PASSWORD@"
+                        + host() + ":" + port() + " (or redis://USER:PASSWORD@... for an ACL user)");
             }
+            if (m.startsWith("WRONGPASS") || m.contains("invalid password") || m.contains("invalid username-password")) {
+                throw new LabException("Redis at " + safeUrl() + " refused the user name or password in the URL: " + m);
+            }
+            if (m.contains("AUTH")) throw new LabException("Redis at " + safeUrl() + " refused the credentials: " + m);
             throw new LabException("Redis at " + safeUrl() + " answered PING with an error: " + m);
         } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
-            throw new LabException("cannot reach Redis at " + safeUrl() + ": " + Lab.rootCause(e).getMessage());
+            Throwable root = Lab.rootCause(e);
+            if (ssl && (root instanceof javax.net.ssl.SSLException || root instanceof java.net.SocketTimeoutException)) {
+                throw new LabException("TLS handshake with " + safeUrl() + " failed (" + root.getMessage() + "): the server may not speak TLS;"
+                        + " use redis:// for a plain-text server");
+            }
+            throw new LabException("cannot reach Redis at " + safeUrl() + ": " + root.getMessage());
         }
     }
 

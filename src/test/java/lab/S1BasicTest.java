@@ -119,7 +119,7 @@ class S1BasicTest {
             ScriptRun.Outcome o = ScriptRun.subprocess(60, Map.of(), "S1_basic",
                     args(dir, "--redis-url", "redis://:nope@127.0.0.1:" + secured.port()));
             assertEquals(Lab.EXIT_ERROR, o.exitCode(), o.stdout());
-            assertTrue(o.stdout().contains("error: Redis at redis://:***@127.0.0.1:" + secured.port() + " refused the credentials"), o.stdout());
+            assertTrue(o.stdout().contains("error: Redis at redis://:***@127.0.0.1:" + secured.port() + " refused the user name or password"), o.stdout());
             assertFalse(o.stdout().contains("\tat "), "no stack trace: " + o.stdout());
         }
     }
