@@ -12,7 +12,10 @@ final class RunInfo {
 
     static void environment(Map<String, String> meta) {
         meta.put("git_commit", git("rev-parse", "--short=12", "HEAD"));
-        String status = git("status", "--porcelain", "--untracked-files=no");
+        // The lab's own outputs (data/, the report, charts, executed notebooks) are not code: a reference run
+        // rewrites them script by script, and that must not make the next script's run look modified.
+        String status = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)data", ":(exclude)RESULTS.md",
+                ":(exclude)docs", ":(exclude)notebooks/*.ipynb", ":(exclude)README.md");
         meta.put("git_dirty", status.equals("unknown") ? "unknown" : String.valueOf(!status.isEmpty()));
         meta.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
