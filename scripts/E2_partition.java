@@ -26,8 +26,8 @@
 // CLIENT LIST omem, is recorded at the heal), what was held back is delivered after the heal, late. B reads
 // all along (during the partition and after it). Mitigations compared per partition length:
 //   none / version_check / flush_on_reconnect    as above
-//   heartbeat           (Jedis) PING on the subscriber every 1 s, no PONG for 2 s: drop L1 and reconnect
-//                       (flush on resubscribe too)
+//   heartbeat           (Jedis) PING on the subscriber every 1 s, no PONG for 2 s: drop L1, read through
+//                       to Redis (no L1) until subscribed again, reconnect; flush on resubscribe too
 // TCP keepalive is not a row: the proxy's own sockets acknowledge keepalive probes, so only a kernel-level
 // drop (a network namespace with an nft rule, root only) could show it; and Linux's default (7200 s idle
 // before the first probe) outlives any partition measured here anyway.
@@ -128,7 +128,7 @@ public class E2_partition implements Callable<Integer> {
             if (faults.contains("partition")) {
                 out.meta("partition", "silent, both directions, on B's subscriber connection only (network path proxy; B's data connection and A, C unaffected)");
                 out.meta("partition_ms", partitions.stream().map(x -> Long.toString(Math.round(x * 1000))).toList());
-                out.meta("heartbeat", "PING every " + HEARTBEAT_MS + " ms on the subscriber connection, no PONG for " + HEARTBEAT_TIMEOUT_MS + " ms: drop L1, reconnect (Jedis)");
+                out.meta("heartbeat", "PING every " + HEARTBEAT_MS + " ms on the subscriber connection, no PONG for " + HEARTBEAT_TIMEOUT_MS + " ms: drop L1 and read through to Redis until subscribed again, reconnect (Jedis)");
             }
             try (RedisClient data = Clients.jedis(redis.direct(), 4, "lab-e2-data")) {
                 for (String client : clients) {
@@ -282,7 +282,7 @@ public class E2_partition implements Callable<Integer> {
                     throw new LabException(client + ": B did not resubscribe with its heartbeat on");
                 }
             }
-            String variant = mitigation.equals("version_check") ? "version_check" : "none"; // read path
+            String variant = mitigation.equals("version_check") ? "version_check" : mitigation.equals("heartbeat") ? "heartbeat" : "none"; // read path
             String[] key = new String[keyCount];
             Map<String, String> truth = new HashMap<>();
             for (int i = 0; i < keyCount; i++) {
@@ -408,6 +408,7 @@ public class E2_partition implements Callable<Integer> {
 
     /** The cut instance's read path: L1, then Redis; with version_check every L1 hit is verified first. */
     static String read(Node n, RedisClient data, String k, String variant) {
+        if (variant.equals("heartbeat") && n.unsubscribed) return data.get(k); // no subscription, no L1
         String v = n.l1.get(k);
         if (v != null && variant.equals("version_check")) {
             String current = data.get(versionKey(k));

@@ -152,6 +152,8 @@ public final class Invalidation {
         public volatile long heartbeatMillis, heartbeatTimeoutMillis;
         private final AtomicLong heartbeatTimeouts = new AtomicLong();
         private volatile long firstHeartbeatTimeoutNanos;
+        /** True from a heartbeat timeout until the next subscription: the L1 cannot be trusted meanwhile. */
+        public volatile boolean unsubscribed;
         private volatile long lastSubscribedNanos;
 
         public Node(String name) {
@@ -177,6 +179,7 @@ public final class Invalidation {
                 flushes.incrementAndGet();
             }
             lastSubscribedNanos = System.nanoTime();
+            unsubscribed = false;
         }
 
         public Books books(String publisher) {
@@ -193,6 +196,7 @@ public final class Invalidation {
 
         /** The heartbeat gave up on the connection: the subscription can no longer be trusted. */
         void heartbeatTimedOut() {
+            unsubscribed = true;
             if (heartbeatTimeouts.incrementAndGet() == 1) firstHeartbeatTimeoutNanos = System.nanoTime();
             if (flushL1OnResubscribe) {
                 l1.clear();
