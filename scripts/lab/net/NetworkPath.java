@@ -99,7 +99,7 @@ public final class NetworkPath implements AutoCloseable {
         return listeners.computeIfAbsent(label, Listener::new).socket.getLocalPort();
     }
 
-    /** Open connections (those not yet closed by either end). */
+    /** Open connections (a connection leaves the list when either end closes it). */
     public List<Connection> connections() {
         return connections.stream().filter(c -> !c.closed).toList();
     }
@@ -455,6 +455,7 @@ public final class NetworkPath implements AutoCloseable {
         /** Reset both ends. */
         void abort() {
             closed = true;
+            connections.remove(this);
             NetworkPath.abort(client);
             NetworkPath.abort(server);
             for (Thread t : mine) t.interrupt();
@@ -543,6 +544,7 @@ public final class NetworkPath implements AutoCloseable {
                 if (!closed) {
                     // one side ended: give the other direction a moment to drain, then close both
                     closed = true;
+                    connections.remove(Connection.this);
                     close(client);
                     close(server);
                 }
