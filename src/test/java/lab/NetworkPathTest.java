@@ -94,6 +94,25 @@ class NetworkPathTest {
     }
 
     @Test
+    void aOneWayPartitionLetsCommandsReachTheServerButNoReplyBack() {
+        try (NetworkPath path = NetworkPath.start(NetworkProfile.loopback, redis.host(), redis.port());
+             Jedis j = through(path, 500, "lab-test-oneway");
+             Jedis admin = redis.admin()) {
+            j.ping();
+            try (NetworkPath.Fault f = path.partition("lab-test-oneway", NetworkPath.named("lab-test-oneway"), NetworkPath.Direction.to_client)) {
+                assertThrows(JedisConnectionException.class, () -> j.set("lab:test:net:oneway", "written"));
+                assertEquals("written", admin.get("lab:test:net:oneway"), "the command got through, only its reply was held");
+            }
+            try (NetworkPath.Fault slow = path.slow("lab-test-after", NetworkPath.named("lab-test-after"), NetworkPath.Direction.both, 2000);
+                 Jedis after = through(path, 2000, "lab-test-after")) {
+                assertEquals("written", after.get("lab:test:net:oneway"), "a slow link still forwards");
+                assertEquals("slow", slow.kind);
+            }
+            admin.del("lab:test:net:oneway");
+        }
+    }
+
+    @Test
     void aResetClosesTheChosenConnectionOnly() {
         try (NetworkPath path = NetworkPath.start(NetworkProfile.loopback, redis.host(), redis.port());
              Jedis other = through(path, 2000, "lab-test-other")) {
