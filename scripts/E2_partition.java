@@ -28,6 +28,7 @@
 //   none / version_check / flush_on_reconnect    as above
 //   heartbeat           (Jedis) PING on the subscriber every 1 s, no PONG for 2 s: drop L1, read through
 //                       to Redis (no L1) until subscribed again, reconnect; flush on resubscribe too
+//                       (not for Lettuce: its public API has no way to drop a connection it thinks is alive)
 // TCP keepalive is not a row: the proxy's own sockets acknowledge keepalive probes, so only a kernel-level
 // drop (a network namespace with an nft rule, root only) could show it; and Linux's default (7200 s idle
 // before the first probe) outlives any partition measured here anyway.
@@ -179,6 +180,7 @@ public class E2_partition implements Callable<Integer> {
 
             // the cut, and the writes B will miss
             long oldId = Invalidation.connectedId(redis, b.receiverName(), true);
+            long subscriptionsBefore = nb.subscriptions();
             int killed = Invalidation.cut(redis, b);
             Publisher p = new Publisher("A." + variant);
             Map<String, Long> firstStaleAt = new HashMap<>();
@@ -199,6 +201,10 @@ public class E2_partition implements Callable<Integer> {
             Invalidation.heal(b);
             double backMillis = Invalidation.awaitReconnected(redis, b.receiverName(), oldId, true, healAt, 60_000);
             if (Double.isNaN(backMillis)) throw new LabException(client + ": B did not resubscribe within 60 s after the cut");
+            // the server lists the subscription before the client has read SUBSCRIBE's reply (where the flush runs)
+            long clientDeadline = System.nanoTime() + 5_000_000_000L;
+            while (nb.subscriptions() <= subscriptionsBefore && System.nanoTime() < clientDeadline) Lab.sleepMillis(1);
+            backMillis = Math.max(backMillis, (System.nanoTime() - healAt) / 1e6);
 
             // B serves reads, round-robin over all keys, for the observation period
             Histogram readNanos = Latency.newHistogram();
