@@ -22,7 +22,22 @@
 // output-buffer limit). Values are the key's version number, so a read is stale when it differs from
 // the version in Redis. A writes; C is a control that is never cut.
 //
-// Output: data/E2_partition/{metrics,run}.csv; exit 0 = the mitigated variants served no stale read.
+// A second fault, a silent partition (`--faults partition`): B's subscriber connection goes through the lab's
+// network path (lab.net.NetworkPath, a TCP proxy) and the path stops forwarding it in both directions: no
+// reset, the connection stays ESTABLISHED on both ends, Redis keeps writing into it (its output buffer for B,
+// CLIENT LIST omem, is recorded at the heal), what was held back is delivered after the heal, late. B reads
+// all along (during the partition and after it). Mitigations compared per partition length:
+//   none / version_check / flush_on_reconnect    as above
+//   heartbeat           (Jedis) PING on the subscriber every 1 s, no PONG for 2 s: drop L1, read through
+//                       to Redis (no L1) until subscribed again, reconnect; flush on resubscribe too
+//                       (not for Lettuce: its public API has no way to drop a connection it thinks is alive)
+// TCP keepalive is not a row: the proxy's own sockets acknowledge keepalive probes, so only a kernel-level
+// drop (a network namespace with an nft rule, root only) could show it; and Linux's default (7200 s idle
+// before the first probe) outlives any partition measured here anyway.
+// Partition lengths: 10 s (the seed's) and 30 s (longer than the heartbeat's and Jedis's 2 s timeouts by far);
+// quick: 2 s and 6 s. The partition's start and end times go to faults.csv and run.csv.
+//
+// Output: data/E2_partition/{metrics,run,faults}.csv; exit 0 = the mitigated variants served no stale read.
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +46,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import lab.Check;
 import lab.redis.Clients;
+import lab.net.NetworkPath;
+import lab.net.NetworkProfile;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.inval.Invalidation;
@@ -73,6 +90,15 @@ public class E2_partition implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Subscriber clients (default: ${DEFAULT-VALUE}).")
     List<String> clients;
 
+    @Option(names = "--faults", split = ",", defaultValue = "kill,partition", description = "Faults to run: kill (CLIENT KILL + held-off reconnect), partition (silent, on the network path) (default: ${DEFAULT-VALUE}).")
+    List<String> faults;
+
+    @Option(names = "--partition-seconds", split = ",", paramLabel = "S", description = "Silent partition lengths (default: 10,30; quick: 2,6).")
+    List<Double> partitionSeconds;
+
+    /** The heartbeat mitigation's settings (stated in run.csv). */
+    static final long HEARTBEAT_MS = 1000, HEARTBEAT_TIMEOUT_MS = 2000;
+
     public static void main(String... args) {
         Lab.main(new E2_partition(), args);
     }
@@ -88,6 +114,9 @@ public class E2_partition implements Callable<Integer> {
         Check.atLeast("--invalidations", invalidations, 1);
         Check.atLeast("--keys", keyCount, 1);
         Clients.requireKnown(clients);
+        for (String f : faults) if (!f.equals("kill") && !f.equals("partition")) throw new LabException("unknown fault '" + f + "' (kill, partition)");
+        List<Double> partitions = partitionSeconds != null ? partitionSeconds : common.quick ? List.of(2.0, 6.0) : List.of(10.0, 30.0);
+        for (double ps : partitions) if (ps < 0.1) throw new LabException("--partition-seconds must be >= 0.1");
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
@@ -98,15 +127,37 @@ public class E2_partition implements Callable<Integer> {
             out.meta("keys", keyCount);
             out.meta("observe_ms", observeMillis);
             Keys keys = new Keys("E2");
-            try (RedisClient data = Clients.jedis(redis, 4, "lab-e2-data")) {
+            // the silent partition needs a path even on loopback: then it adds no delay, only the fault
+            NetworkPath own = redis.network() == null && faults.contains("partition") ? NetworkPath.start(NetworkProfile.loopback, redis.host(), redis.port()) : null;
+            RedisServer viaPath = own != null ? redis.via(own) : redis;
+            if (own != null) out.network(own);
+            if (faults.contains("partition")) {
+                out.meta("partition", "silent, both directions, on B's subscriber connection only (network path proxy; B's data connection and A, C unaffected)");
+                out.meta("partition_ms", partitions.stream().map(x -> Long.toString(Math.round(x * 1000))).toList());
+                out.meta("heartbeat", "PING every " + HEARTBEAT_MS + " ms on the subscriber connection, no PONG for " + HEARTBEAT_TIMEOUT_MS + " ms: drop L1 and read through to Redis until subscribed again, reconnect (Jedis)");
+            }
+            try (RedisClient data = Clients.jedis(redis.direct(), 4, "lab-e2-data")) {
                 for (String client : clients) {
-                    for (String variant : VARIANTS) {
-                        Progress.step(client + " / " + variant + ": cut B for " + cutMillis + " ms, " + invalidations + " invalidations");
-                        run(out, redis, data, keys, client, variant, cutMillis, observeMillis);
+                    if (faults.contains("kill")) {
+                        for (String variant : VARIANTS) {
+                            Progress.step(client + " / " + variant + ": cut B for " + cutMillis + " ms, " + invalidations + " invalidations");
+                            run(out, redis, data, keys, client, variant, cutMillis, observeMillis);
+                        }
+                    }
+                    if (faults.contains("partition")) {
+                        for (double ps : partitions) {
+                            for (String m : PARTITION_MITIGATIONS) {
+                                if (m.equals("heartbeat") && !client.equals(Clients.JEDIS)) continue; // Lettuce: see the header
+                                long pm = Math.round(ps * 1000);
+                                Progress.step(client + " / " + m + ": silent partition of B's subscriber for " + pm + " ms, " + invalidations + " invalidations");
+                                runPartition(out, redis, viaPath, data, keys, client, m, pm, observeMillis);
+                            }
+                        }
                     }
                 }
             } finally {
                 keys.cleanup(redis);
+                if (own != null) own.close();
             }
         }
         return out.finish();
@@ -134,6 +185,7 @@ public class E2_partition implements Callable<Integer> {
 
             // the cut, and the writes B will miss
             long oldId = Invalidation.connectedId(redis, b.receiverName(), true);
+            long subscriptionsBefore = nb.subscriptions();
             int killed = Invalidation.cut(redis, b);
             Publisher p = new Publisher("A." + variant);
             Map<String, Long> firstStaleAt = new HashMap<>();
@@ -154,6 +206,10 @@ public class E2_partition implements Callable<Integer> {
             Invalidation.heal(b);
             double backMillis = Invalidation.awaitReconnected(redis, b.receiverName(), oldId, true, healAt, 60_000);
             if (Double.isNaN(backMillis)) throw new LabException(client + ": B did not resubscribe within 60 s after the cut");
+            // the server lists the subscription before the client has read SUBSCRIBE's reply (where the flush runs)
+            long clientDeadline = System.nanoTime() + 5_000_000_000L;
+            while (nb.subscriptions() <= subscriptionsBefore && System.nanoTime() < clientDeadline) Lab.sleepMillis(1);
+            backMillis = Math.max(backMillis, (System.nanoTime() - healAt) / 1e6);
 
             // B serves reads, round-robin over all keys, for the observation period
             Histogram readNanos = Latency.newHistogram();
@@ -209,8 +265,164 @@ public class E2_partition implements Callable<Integer> {
         }
     }
 
+    static final List<String> PARTITION_MITIGATIONS = List.of("none", "version_check", "flush_on_reconnect", "heartbeat");
+
+    /**
+     * Silent partition of B's subscriber: B reads all along; A writes {@code invalidations} times during
+     * the partition. Measures when (if) B notices, the stale reads it serves during and after, which
+     * invalidations arrive late (after the heal) and which never, and what Redis did with the frozen subscriber.
+     */
+    void runPartition(Results out, RedisServer redis, RedisServer viaPath, RedisClient data, Keys keys, String client, String mitigation,
+                      long partitionMillis, long observeMillis) {
+        NetworkPath path = viaPath.network();
+        String test = "partition_" + Results.num(partitionMillis / 1000.0) + "s:" + mitigation;
+        Bus bus = Bus.pubsub(viaPath, keys).named(client + "-" + mitigation + "-" + partitionMillis);
+        List<Transport> ts = new ArrayList<>();
+        try {
+            for (String name : List.of("A", "B", "C")) ts.add(bus.open(client, new Node(name), "lab-e2p"));
+            Transport a = ts.get(0), b = ts.get(1);
+            Node nb = b.node();
+            nb.flushL1OnResubscribe = mitigation.equals("flush_on_reconnect") || mitigation.equals("heartbeat");
+            if (mitigation.equals("heartbeat")) {
+                nb.heartbeatTimeoutMillis = HEARTBEAT_TIMEOUT_MS;
+                nb.heartbeatMillis = HEARTBEAT_MS; // takes effect on the next connection: reconnect once, before the fault
+                long id0 = Invalidation.connectedId(redis, b.receiverName(), true);
+                Invalidation.cut(redis, b);
+                Invalidation.heal(b);
+                if (Double.isNaN(Invalidation.awaitReconnected(redis, b.receiverName(), id0, true, System.nanoTime(), 10_000))) {
+                    throw new LabException(client + ": B did not resubscribe with its heartbeat on");
+                }
+            }
+            String variant = mitigation.equals("version_check") ? "version_check" : mitigation.equals("heartbeat") ? "heartbeat" : "none"; // read path
+            String[] key = new String[keyCount];
+            Map<String, String> truth = new HashMap<>();
+            for (int i = 0; i < keyCount; i++) {
+                key[i] = keys.key(client + ":p" + partitionMillis + ":" + mitigation + ":item:" + i);
+                data.set(key[i], "1");
+                data.set(versionKey(key[i]), "1");
+                truth.put(key[i], "1");
+                for (Transport t : ts) t.node().l1.put(key[i], "1");
+            }
+            long subId = Invalidation.connectedId(redis, b.receiverName(), true);
+            long reconnects0 = b.reconnects(), flushes0 = nb.flushes();
+
+            Publisher p = new Publisher("A.p." + mitigation);
+            Histogram readNanos = Latency.newHistogram();
+            long[] reads = new long[2], stale = new long[2]; // [during, after]
+            Map<String, Long> firstStaleAt = new HashMap<>(), lastStaleReadAt = new HashMap<>();
+            Map<String, Boolean> lastReadStale = new HashMap<>();
+            long noticedAt = 0, lateDoneAt = 0;
+
+            NetworkPath.Fault fault = path.partition(b.receiverName(), NetworkPath.named(b.receiverName()), NetworkPath.Direction.both);
+            long start = fault.startNanos, healAt = start + partitionMillis * 1_000_000L, end = healAt + observeMillis * 1_000_000L;
+            int written = 0;
+            long receivedAtHeal = -1;
+            String omemAtHeal = "", stateAtHeal = "";
+            while (true) {
+                long now = System.nanoTime();
+                if (receivedAtHeal < 0 && now >= healAt) {
+                    // what the server did with the frozen subscriber, then the heal
+                    Map<String, String> c = clientFields(redis, subId);
+                    omemAtHeal = c.getOrDefault("omem", "");
+                    stateAtHeal = c.isEmpty() ? "disconnected" : "connected";
+                    receivedAtHeal = nb.books(p.id).received();
+                    fault.end();
+                }
+                if (receivedAtHeal >= 0 && lateDoneAt == 0 && receivedAtHeal < invalidations && nb.books(p.id).received() >= invalidations) lateDoneAt = now;
+                if (now >= end) break;
+                if (written < invalidations && now >= start + (written + 1) * partitionMillis * 1_000_000L / (invalidations + 1)) {
+                    String k = key[written % keyCount];
+                    String version = Long.toString(data.incr(versionKey(k)));
+                    data.set(k, version);
+                    a.node().l1.put(k, version);
+                    truth.put(k, version);
+                    firstStaleAt.putIfAbsent(k, System.nanoTime());
+                    a.publish(p.next(k));
+                    written++;
+                }
+                if (noticedAt == 0 && (b.reconnects() > reconnects0 || nb.heartbeatTimeouts() > 0 && nb.firstHeartbeatTimeoutNanos() > start)) {
+                    noticedAt = nb.firstHeartbeatTimeoutNanos() > start ? nb.firstHeartbeatTimeoutNanos() : System.nanoTime();
+                }
+                int phase = receivedAtHeal < 0 ? 0 : 1;
+                for (String k : key) {
+                    long t0 = System.nanoTime();
+                    String v = read(nb, data, k, variant);
+                    long t1 = System.nanoTime();
+                    Latency.record(readNanos, t1 - t0);
+                    reads[phase]++;
+                    boolean isStale = !v.equals(truth.get(k));
+                    if (isStale) {
+                        stale[phase]++;
+                        lastStaleReadAt.put(k, t1);
+                    }
+                    lastReadStale.put(k, isStale);
+                }
+                Lab.sleepMillis(10);
+            }
+            Invalidation.drain(p, List.of(a.node(), ts.get(2).node(), nb), 500, 3000);
+            long receivedEnd = nb.books(p.id).received();
+            long stillStale = lastReadStale.values().stream().filter(x -> x).count();
+            double windowMillis = 0;
+            for (Map.Entry<String, Long> e : lastStaleReadAt.entrySet()) {
+                windowMillis = Math.max(windowMillis, (e.getValue() - firstStaleAt.getOrDefault(e.getKey(), e.getValue())) / 1e6);
+            }
+            Map<String, String> after = clientFields(redis, subId);
+
+            out.info(test, client, "partition_ms", "ms", fault.durationMillis());
+            out.info(test, client, "noticed", "count", noticedAt > 0 ? 1 : 0);
+            out.info(test, client, "time_to_notice", "ms", noticedAt > 0 ? (noticedAt - start) / 1e6 : Double.NaN);
+            out.info(test, client, "reconnects_B", "count", b.reconnects() - reconnects0);
+            out.info(test, client, "l1_flushes_B", "count", nb.flushes() - flushes0);
+            out.info(test, client, "invalidations_published", "count", p.published());
+            out.info(test, client, "invalidations_on_time", "count", receivedAtHeal);
+            out.info(test, client, "invalidations_late", "count", receivedEnd - receivedAtHeal);
+            out.info(test, client, "invalidations_never", "count", Math.max(0, p.published() - receivedEnd));
+            out.info(test, client, "late_invalidations_done_after_heal", "ms", lateDoneAt > 0 ? (lateDoneAt - healAt) / 1e6 : Double.NaN);
+            out.info(test, client, "reads_during_partition", "count", reads[0]);
+            out.info(test, client, "stale_reads_during_partition", "count", stale[0]);
+            out.info(test, client, "reads_after_heal", "count", reads[1]);
+            out.info(test, client, "still_stale_at_end", "count", stillStale);
+            out.info(test, client, "staleness_window_max", "ms", windowMillis);
+            out.info(test, client, "server_subscriber_omem_at_heal", "bytes", omemAtHeal.isEmpty() ? Double.NaN : Double.parseDouble(omemAtHeal));
+            out.info(test, client, "server_kept_frozen_subscriber", "count", stateAtHeal.equals("connected") ? 1 : 0);
+            out.info(test, client, "old_subscriber_connection_at_end", "count", after.isEmpty() ? 0 : 1);
+            out.latency(test, client, "read", readNanos);
+            if (mitigation.equals("none")) out.info(test, client, "stale_reads_after_heal", "count", stale[1]);
+            else out.check(test, client, "stale_reads_after_heal", stale[1], Criterion.STALE_READS_MITIGATED);
+            out.table("partition.csv", "client", "partition_ms", "mitigation", "time_to_notice_ms", "stale_reads_during", "stale_reads_after_heal",
+                            "invalidations_on_time", "invalidations_late", "invalidations_never", "late_done_after_heal_ms", "server_omem_at_heal", "server_kept_subscriber")
+                    .row(client, partitionMillis, mitigation, noticedAt > 0 ? (noticedAt - start) / 1e6 : Double.NaN, stale[0], stale[1],
+                            receivedAtHeal, receivedEnd - receivedAtHeal, Math.max(0, p.published() - receivedEnd), lateDoneAt > 0 ? (lateDoneAt - healAt) / 1e6 : Double.NaN, omemAtHeal, stateAtHeal);
+            System.out.printf("%-8s partition %5d ms %-18s noticed %s; stale reads %d during / %d after heal; invalidations %d on time, %d late%s, %d never (of %d); server: subscriber %s at heal, omem %s%n",
+                    client, partitionMillis, mitigation, noticedAt > 0 ? String.format("after %.0f ms", (noticedAt - start) / 1e6) : "never", stale[0], stale[1],
+                    receivedAtHeal, receivedEnd - receivedAtHeal, lateDoneAt > 0 ? String.format(" (all in %.0f ms after the heal)", (lateDoneAt - healAt) / 1e6) : "",
+                    Math.max(0, p.published() - receivedEnd), p.published(), stateAtHeal, omemAtHeal);
+        } finally {
+            for (Transport t : ts) {
+                Invalidation.heal(t);
+                t.close();
+            }
+        }
+    }
+
+    /** CLIENT LIST fields of connection {@code id} (empty: the server no longer has it). */
+    static Map<String, String> clientFields(RedisServer redis, long id) {
+        try (redis.clients.jedis.Jedis j = redis.admin()) {
+            for (String line : j.clientList().split("\n")) {
+                Map<String, String> f = new HashMap<>();
+                for (String kv : line.trim().split(" ")) {
+                    int i = kv.indexOf('=');
+                    if (i > 0) f.put(kv.substring(0, i), kv.substring(i + 1));
+                }
+                if (Long.toString(id).equals(f.get("id"))) return f;
+            }
+        }
+        return Map.of();
+    }
+
     /** The cut instance's read path: L1, then Redis; with version_check every L1 hit is verified first. */
     static String read(Node n, RedisClient data, String k, String variant) {
+        if (variant.equals("heartbeat") && n.unsubscribed) return data.get(k); // no subscription, no L1
         String v = n.l1.get(k);
         if (v != null && variant.equals("version_check")) {
             String current = data.get(versionKey(k));

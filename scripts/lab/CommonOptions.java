@@ -1,7 +1,9 @@
+//SOURCES net/*.java
 package lab;
 
 import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
+import lab.net.NetworkProfile;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -37,6 +39,10 @@ public class CommonOptions {
     @Option(names = "--pg-url", defaultValue = "${env:PG_URL}", paramLabel = "JDBC_URL",
             description = "Use this PostgreSQL (jdbc:postgresql://host:port/db?user=...) instead of one the lab starts (scripts that need PostgreSQL). Env PG_URL.")
     public String pgUrl;
+
+    @Option(names = "--network", defaultValue = "${env:LAB_NETWORK:-loopback}", paramLabel = "PROFILE",
+            description = "Network between the clients and Redis: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: no proxy). Other profiles put a TCP proxy with that added round trip in between (lan ~0.25 ms, zone ~1 ms, region ~20 ms, with jitter); the measured round trip goes into run.csv. The lab's admin connection stays direct. Env LAB_NETWORK.")
+    public NetworkProfile network;
 
     /** Scratch parent of quick runs without --out: gitignored, so a quick run never replaces reference data. */
     public static final Path QUICK_ROOT = Path.of("runs", "quick");

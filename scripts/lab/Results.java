@@ -162,6 +162,24 @@ public final class Results {
         s.describeInto(this);
     }
 
+    private final List<lab.net.NetworkPath> paths = new ArrayList<>();
+
+    /**
+     * Records a network path: its round trip, measured now (once per path) and printed, loudly when
+     * it misses its profile's target; and, at {@link #finish}, every fault done on it (faults.csv).
+     */
+    public void network(lab.net.NetworkPath path) {
+        if (paths.contains(path)) return;
+        paths.add(path);
+        lab.net.NetworkPath.Rtt r = path.rtt();
+        r.meta().forEach(this::meta);
+        if (r.withinTolerance()) {
+            Progress.step(r.toString());
+        } else {
+            System.out.println("WARNING: " + r + " -- this run does not have the '" + r.profile() + "' network it asked for; its latencies are not that profile's");
+        }
+    }
+
     /** A named chart table; rows are added with {@link Table#row}. */
     public Table table(String fileName, String... columns) {
         return tables.computeIfAbsent(fileName, f -> new Table(List.of(columns)));
@@ -205,6 +223,7 @@ public final class Results {
         meta("finished_utc", Instant.now().toString());
         meta("duration_s", String.format(Locale.ROOT, "%.1f", (System.currentTimeMillis() - started.toEpochMilli()) / 1000.0));
         meta("passed", passed());
+        recordFaults();
         try {
             Files.createDirectories(dir);
             Table m = new Table(METRICS_COLUMNS);
@@ -242,6 +261,19 @@ public final class Results {
         b.append(passed() ? "ALL CRITERIA PASSED" : "SOME CRITERIA FAILED (or none measured)");
         b.append("  ->  ").append(dir.resolve("metrics.csv")).append('\n');
         System.out.print(b);
+    }
+
+    private void recordFaults() {
+        int n = 0;
+        Table t = null;
+        for (lab.net.NetworkPath p : paths) {
+            for (lab.net.NetworkPath.Fault f : p.faults()) {
+                if (t == null) t = table("faults.csv", "fault", "target", "direction", "extra_delay_us", "started_utc", "ended_utc", "duration_ms");
+                t.row(f.kind, f.target, f.direction, f.extraMicros, f.startedAt, f.endedAt() == null ? "" : f.endedAt(), f.durationMillis());
+                meta("fault_" + (++n), f.toString());
+            }
+        }
+        if (n > 0) meta("faults", n);
     }
 
     /** Plain decimal for CSV and console: no exponent, no trailing zeros. */

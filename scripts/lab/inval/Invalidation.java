@@ -154,6 +154,15 @@ public final class Invalidation {
         private final AtomicLong subscriptions = new AtomicLong(), malformed = new AtomicLong(), flushes = new AtomicLong();
         /** Mitigation: drop the whole L1 whenever the receiving side (re)subscribes after the first time. */
         public volatile boolean flushL1OnResubscribe;
+        /**
+         * Mitigation (Jedis Pub/Sub): PING on the subscriber connection every {@code heartbeatMillis};
+         * no PONG for {@code heartbeatTimeoutMillis} and the connection is dropped and made again. 0 = off.
+         */
+        public volatile long heartbeatMillis, heartbeatTimeoutMillis;
+        private final AtomicLong heartbeatTimeouts = new AtomicLong();
+        private volatile long firstHeartbeatTimeoutNanos;
+        /** True from a heartbeat timeout until the next subscription: the L1 cannot be trusted meanwhile. */
+        public volatile boolean unsubscribed;
         private volatile long lastSubscribedNanos;
 
         public Node(String name) {
@@ -179,6 +188,7 @@ public final class Invalidation {
                 flushes.incrementAndGet();
             }
             lastSubscribedNanos = System.nanoTime();
+            unsubscribed = false;
         }
 
         public Books books(String publisher) {
@@ -189,6 +199,19 @@ public final class Invalidation {
         public long malformed() { return malformed.get(); }
         public long flushes() { return flushes.get(); }
         public long lastSubscribedNanos() { return lastSubscribedNanos; }
+        public long heartbeatTimeouts() { return heartbeatTimeouts.get(); }
+        /** System.nanoTime() of the first heartbeat timeout (0: none yet). */
+        public long firstHeartbeatTimeoutNanos() { return firstHeartbeatTimeoutNanos; }
+
+        /** The heartbeat gave up on the connection: the subscription can no longer be trusted. */
+        void heartbeatTimedOut() {
+            unsubscribed = true;
+            if (heartbeatTimeouts.incrementAndGet() == 1) firstHeartbeatTimeoutNanos = System.nanoTime();
+            if (flushL1OnResubscribe) {
+                l1.clear();
+                flushes.incrementAndGet();
+            }
+        }
 
         /** Waits until this node has booked {@code expected} messages of {@code publisher} (or the timeout). */
         public boolean awaitReceived(String publisher, long expected, long timeoutMillis) {
@@ -415,9 +438,44 @@ public final class Invalidation {
             JedisPubSub ps = new JedisPubSub() {
                 @Override public void onMessage(String channel, String message) { node.deliver(message); }
                 @Override public void onSubscribe(String channel, int count) { node.subscribed(); }
+                @Override public void onPong(String pattern) { lastPongNanos = System.nanoTime(); }
             };
             current = ps;
-            j.subscribe(ps, bus.address()); // blocks until unsubscribed or the connection breaks
+            Thread heartbeat = node.heartbeatMillis > 0 ? heartbeat(j, ps) : null;
+            try {
+                j.subscribe(ps, bus.address()); // blocks until unsubscribed or the connection breaks
+            } finally {
+                if (heartbeat != null) heartbeat.interrupt();
+            }
+        }
+
+        private volatile long lastPongNanos;
+
+        /** PINGs the subscribed connection; a silent one (no PONG, or no subscription confirmed) is disconnected. */
+        private Thread heartbeat(Jedis j, JedisPubSub ps) {
+            lastPongNanos = System.nanoTime();
+            Thread t = new Thread(() -> {
+                while (!closed) {
+                    try {
+                        Thread.sleep(node.heartbeatMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (System.nanoTime() - lastPongNanos > TimeUnit.MILLISECONDS.toNanos(node.heartbeatTimeoutMillis)) {
+                        node.heartbeatTimedOut();
+                        j.disconnect(); // the blocked subscribe fails; the receive loop connects again
+                        return;
+                    }
+                    try {
+                        if (ps.isSubscribed()) ps.ping();
+                    } catch (RuntimeException e) {
+                        // the connection is going away; the receive loop handles it
+                    }
+                }
+            }, receiverName + "-heartbeat");
+            t.setDaemon(true);
+            t.start();
+            return t;
         }
 
         @Override public String mechanism() { return PUBSUB; }

@@ -19,6 +19,8 @@ import lab.Lab;
 import lab.LabException;
 import lab.Processes;
 import lab.Results;
+import lab.net.NetworkPath;
+import lab.net.NetworkProfile;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -105,6 +107,8 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
             String v = configGet(k);
             if (v != null) out.meta("redis_config_" + k, v);
         }
+        if (network() == null) out.meta("network_profile", NetworkProfile.loopback);
+        else out.network(network());
     }
 
     public Backend backend() {
@@ -227,6 +231,63 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
     @Override
     public void close() {}
 
+    // ---------------------------------------------------------------- network
+
+    /** The network path clients go through, or null when they connect straight (loopback). */
+    public NetworkPath network() {
+        return null;
+    }
+
+    /** The server as seen through {@code path}: clients connect through it, the admin connection stays direct. */
+    public RedisServer via(NetworkPath path) {
+        return new Via(direct(), path, false);
+    }
+
+    /** The server without any network path (what {@link #admin()} uses). */
+    public RedisServer direct() {
+        return this;
+    }
+
+    /**
+     * A view of a server through a {@link NetworkPath}: host/port/url/hostAndPort point at the proxy;
+     * admin(), INFO, CONFIG, CLIENT KILL and the process faults go straight to the server, so a fault
+     * on the path never blocks the lab's own bookkeeping or cleanup.
+     */
+    static final class Via extends RedisServer {
+        final RedisServer inner;
+        final NetworkPath path;
+        final boolean owns;
+
+        Via(RedisServer inner, NetworkPath path, boolean owns) {
+            super(inner.backend, inner.config);
+            this.inner = inner;
+            this.path = path;
+            this.owns = owns;
+            user = inner.user;
+            password = inner.password;
+            ssl = inner.ssl;
+            database = inner.database;
+        }
+
+        @Override public String host() { return path.host(); }
+        @Override public int port() { return path.port(); }
+        @Override public boolean owned() { return inner.owned(); }
+        @Override public String describe() { return inner.describe() + " via " + path; }
+        @Override public NetworkPath network() { return path; }
+        @Override public RedisServer direct() { return inner; }
+        @Override public Jedis admin() { return inner.admin(); }
+        @Override public void kill() { inner.kill(); }
+        @Override public void restart() { inner.restart(); }
+        @Override public void pause() { inner.pause(); }
+        @Override public void resume() { inner.resume(); }
+
+        @Override
+        public void close() {
+            path.close();
+            if (owns) inner.close();
+        }
+    }
+
     // ---------------------------------------------------------------- provisioning
 
     /**
@@ -236,7 +297,13 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
     public static RedisServer provision(CommonOptions o, Needs needs) {
         RedisServer s = provisionFor(o, needs);
         Lab.usingServer("Redis at " + s.safeUrl() + " (" + s.backend + ")");
-        return s;
+        if (o.network == null || o.network == NetworkProfile.loopback) return s;
+        try {
+            return new Via(s, NetworkPath.start(o.network, s.host(), s.port()), true);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
     }
 
     private static RedisServer provisionFor(CommonOptions o, Needs needs) {

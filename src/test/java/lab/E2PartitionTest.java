@@ -13,7 +13,7 @@ class E2PartitionTest {
 
     @Test
     void aCutSubscriberMissesEveryInvalidationAndOnlyTheUnmitigatedL1ServesStaleReads(@TempDir Path dir) {
-        ScriptRun.Outcome o = ScriptRun.inProcess("E2_partition", "--quick", "--cut-seconds", "1", "--observe-seconds", "0.5",
+        ScriptRun.Outcome o = ScriptRun.inProcess("E2_partition", "--quick", "--faults", "kill", "--cut-seconds", "1", "--observe-seconds", "0.5",
                 "--redis-backend", "binary", "--out", dir.toString());
         assertTrue(o.exitCode() == Lab.EXIT_PASS || o.exitCode() == Lab.EXIT_FAIL, "ran to the end: " + o.all());
         List<Map<String, String>> rows = ScriptRun.csv(dir.resolve("metrics.csv"));
@@ -41,6 +41,45 @@ class E2PartitionTest {
         rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).forEach(r ->
                 assertEquals(Criterion.STALE_READS_MITIGATED.evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
         assertEquals(4, rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).count());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind");
+    }
+
+    @Test
+    void aSilentPartitionIsNotNoticedWithoutAHeartbeatAndItsTimingIsRecorded(@TempDir Path dir) {
+        ScriptRun.Outcome o = ScriptRun.inProcess("E2_partition", "--quick", "--faults", "partition", "--clients", "jedis",
+                "--partition-seconds", "4", "--observe-seconds", "0.5", "--redis-backend", "binary", "--out", dir.toString());
+        assertTrue(o.exitCode() == Lab.EXIT_PASS || o.exitCode() == Lab.EXIT_FAIL, "ran to the end: " + o.all());
+        List<Map<String, String>> rows = ScriptRun.csv(dir.resolve("metrics.csv"));
+        for (String m : List.of("none", "version_check", "flush_on_reconnect", "heartbeat")) {
+            String test = "partition_4s:" + m;
+            assertEquals(12, ScriptRun.metric(rows, test, "jedis", "invalidations_published"), test);
+            // every invalidation is accounted for: on time, late (after the heal) or never
+            assertEquals(12, ScriptRun.metric(rows, test, "jedis", "invalidations_on_time") + ScriptRun.metric(rows, test, "jedis", "invalidations_late")
+                    + ScriptRun.metric(rows, test, "jedis", "invalidations_never"), test);
+            assertEquals(0, ScriptRun.metric(rows, test, "jedis", "invalidations_on_time"), test + ": nothing crosses a partition");
+            assertTrue(ScriptRun.metric(rows, test, "jedis", "partition_ms") >= 4000, test);
+            assertEquals(1, ScriptRun.metric(rows, test, "jedis", "server_kept_frozen_subscriber"), test + ": silent, so the server kept the connection");
+        }
+        // nothing tells the client without a heartbeat: no reconnect, the L1 serves what it missed
+        assertEquals(0, ScriptRun.metric(rows, "partition_4s:none", "jedis", "noticed"));
+        assertEquals(0, ScriptRun.metric(rows, "partition_4s:none", "jedis", "reconnects_B"));
+        assertTrue(ScriptRun.metric(rows, "partition_4s:none", "jedis", "stale_reads_during_partition") > 0);
+        assertEquals(0, ScriptRun.metric(rows, "partition_4s:version_check", "jedis", "stale_reads_during_partition"));
+        // 1 s interval, 2 s timeout: noticed 2-3 s into the partition, so a 4 s one is always noticed
+        assertEquals(1, ScriptRun.metric(rows, "partition_4s:heartbeat", "jedis", "noticed"), "the heartbeat noticed");
+        assertTrue(ScriptRun.metric(rows, "partition_4s:heartbeat", "jedis", "l1_flushes_B") >= 1);
+        // the fault and its timing
+        List<Map<String, String>> faults = ScriptRun.csv(dir.resolve("faults.csv"));
+        assertEquals(4, faults.stream().filter(f -> f.get("fault").equals("partition")).count(), faults.toString());
+        for (Map<String, String> f : faults) {
+            assertFalse(f.get("ended_utc").isEmpty(), "every partition ended: " + f);
+            assertTrue(f.get("target").contains("-B-sub"), "only B's subscriber: " + f);
+        }
+        Map<String, String> run = new java.util.HashMap<>();
+        ScriptRun.csv(dir.resolve("run.csv")).forEach(r -> run.put(r.get("key"), r.get("value")));
+        assertEquals("4", run.get("faults"));
+        assertTrue(run.get("fault_1").startsWith("partition "), run.toString());
+        assertEquals("loopback", run.get("network_profile"));
         assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind");
     }
 }
