@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/net/*.java
 //SOURCES lab/redis/*.java
 //SOURCES lab/pg/*.java
 //

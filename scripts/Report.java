@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/net/*.java
 //SOURCES lab/report/*.java
 //
 // RESULTS.md from data/ (POC1_redis_integration.md, "Template: RESULTS.md" and "Phase 4: Analysis &

@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/net/*.java
 //
 // Runs every experiment of the lab (scripts/[SEQX][0-9]*_*.java: scenarios, edge cases, deep questions,
 // extra studies), each as its own JVM, then regenerates RESULTS.md from the data (scripts/Report.java).

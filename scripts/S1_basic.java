@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.20.1
 //SOURCES lab/*.java
+//SOURCES lab/net/*.java
 //SOURCES lab/redis/*.java
 //
 // Scenario 1 of the seed (POC1_redis_integration.md, "Scenario 1: Basic Operations"):

@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/net/*.java
 //SOURCES lab/redis/*.java
 //
 // Scenario 5 of the seed (POC1_redis_integration.md, "Scenario 5: Memory and Eviction") and Risk 5

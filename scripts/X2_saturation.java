@@ -1,6 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //SOURCES lab/*.java
+//SOURCES lab/net/*.java
 //SOURCES lab/redis/*.java
 //
 // Beyond the seed (POC1_redis_integration.md asks for 100 req/s, Scenario 3 and Risk 3: "connection

@@ -1,4 +1,3 @@
-//SOURCES net/*.java
 package lab;
 
 import java.nio.file.Path;
