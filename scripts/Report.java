@@ -265,7 +265,7 @@ public class Report implements Callable<Integer> {
             md.append("| Test | Client | Metric | Value | Target | Status |\n|---|---|---|---|---|---|\n");
             for (Results.Row r : checks) {
                 md.append("| ").append(cell(r.test())).append(" | ").append(cell(r.client())).append(" | ").append(cell(r.criterion().description))
-                        .append(" (`").append(cell(r.metric())).append("`) | ").append(Results.num(r.value())).append(' ').append(cell(r.unit()))
+                        .append(" (`").append(cell(r.metric())).append("`) | ").append(cell(Results.measured(r)))
                         .append(" | ").append(cell(r.criterion().targetText())).append(" | ").append(status(r.status())).append(" |\n");
             }
             md.append('\n');
@@ -413,6 +413,7 @@ public class Report implements Callable<Integer> {
             case PASS -> "✅ PASS";
             case FAIL -> "❌ FAIL";
             case MISSING -> "⚠️ MISSING";
+            case INCONCLUSIVE -> "❔ INCONCLUSIVE";
             case INFO -> "INFO";
         };
     }
@@ -422,6 +423,7 @@ public class Report implements Callable<Integer> {
             case YES -> "✅ YES";
             case NO -> "❌ NO";
             case MISSING -> "⚠️ MISSING";
+            case UNDECIDED -> "❔ UNDECIDED";
         };
     }
 

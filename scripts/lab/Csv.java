@@ -115,18 +115,41 @@ public final class Csv {
         }
     }
 
-    /** metrics.csv as rows; the columns must be exactly {@link Results#METRICS_COLUMNS}. */
+    /**
+     * metrics.csv as rows; the columns must be exactly {@link Results#METRICS_COLUMNS}, or the older
+     * {@link Results#METRICS_COLUMNS_V1} (files without trials and intervals: every row is a single value).
+     */
     public static List<Results.Row> metrics(Path file) {
         Table t = read(file);
-        if (!t.columns().equals(Results.METRICS_COLUMNS)) {
+        boolean v1 = t.columns().equals(Results.METRICS_COLUMNS_V1);
+        if (!v1 && !t.columns().equals(Results.METRICS_COLUMNS)) {
             throw new LabException("malformed CSV " + file + ": columns " + t.columns() + ", expected " + Results.METRICS_COLUMNS);
         }
         List<Results.Row> rows = new ArrayList<>();
         for (int i = 0; i < t.rows().size(); i++) {
             List<String> r = t.rows().get(i);
-            rows.add(metricRow(file + " line " + (i + 2), r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(8), r.get(9)));
+            String where = file + " line " + (i + 2);
+            Results.Row row = metricRow(where, r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(8), r.get(9));
+            if (!v1) row = withInterval(where, row, r.get(10), r.get(11), r.get(12), r.get(13));
+            rows.add(row);
         }
         return rows;
+    }
+
+    /** Adds the trials/ci_low/ci_high/interval cells to a row read by {@link #metricRow}. */
+    public static Results.Row withInterval(String where, Results.Row row, String trials, String ciLow, String ciHigh, String interval) {
+        int n;
+        try {
+            n = trials == null || trials.isBlank() ? 1 : Integer.parseInt(trials.trim());
+        } catch (NumberFormatException e) {
+            throw new LabException("malformed CSV " + where + ": column trials is not a whole number: '" + trials + "'");
+        }
+        if (n < 0) throw new LabException("malformed CSV " + where + ": column trials is negative: " + n);
+        double lo = number(where, "ci_low", ciLow == null ? "" : ciLow.trim());
+        double hi = number(where, "ci_high", ciHigh == null ? "" : ciHigh.trim());
+        if (lo > hi) throw new LabException("malformed CSV " + where + ": ci_low " + lo + " > ci_high " + hi);
+        return new Results.Row(row.scenario(), row.test(), row.client(), row.metric(), row.unit(), row.value(), row.criterion(),
+                row.status(), n, lo, hi, interval == null ? "" : interval);
     }
 
     /**
@@ -148,7 +171,7 @@ public final class Csv {
         try {
             st = Criterion.Status.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
-            throw new LabException("malformed CSV " + where + ": unknown status '" + status + "' (PASS, FAIL, INFO, MISSING)");
+            throw new LabException("malformed CSV " + where + ": unknown status '" + status + "' (PASS, FAIL, INCONCLUSIVE, INFO, MISSING)");
         }
         if (c == null && st != Criterion.Status.INFO && st != Criterion.Status.MISSING) {
             throw new LabException("malformed CSV " + where + ": status " + st + " without a criterion");
