@@ -160,8 +160,8 @@ class S1BasicTest {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             var s = p.toHandle().descendants().filter(d -> d.info().command().orElse("").contains("redis")).findFirst();
-            // wait until the run measures (the server answered and the loop started)
-            if (s.isPresent() && Files.exists(log) && Files.readString(log).contains("SET/GET/DEL")) return s.get();
+            // wait until the run works the server (the server answered and the first client's warm-up loop started)
+            if (s.isPresent() && Files.exists(log) && Files.readString(log).contains("warm-up jedis_ops")) return s.get();
             if (!p.isAlive()) fail("script ended early: " + Files.readString(log));
             Thread.sleep(100);
         }
