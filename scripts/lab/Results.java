@@ -249,11 +249,15 @@ public final class Results {
         System.out.print(b);
     }
 
-    /** "0.045 ms" or, over trials, "0.045 [0.041, 0.052] ms (6 trials)". */
+    /**
+     * "0.045 ms" or, over trials, "0.045123 [0.0411, 0.0521] ms (6 trials)": the value exactly as in the
+     * CSV, the interval's bounds to 3 significant digits.
+     */
     public static String measured(Row r) {
         if (Double.isNaN(r.value())) return "MISSING";
         if (!r.hasInterval()) return num(r.value()) + " " + r.unit();
-        return new Trials.Estimate(r.value(), r.ciLow(), r.ciHigh(), r.interval(), new double[r.trials()]).text(r.unit());
+        String bounds = new Trials.Estimate(r.value(), r.ciLow(), r.ciHigh(), r.interval(), new double[r.trials()]).text(r.unit());
+        return num(r.value()) + bounds.substring(bounds.indexOf(' '));
     }
 
     /** Plain decimal for CSV and console: no exponent, no trailing zeros. */
