@@ -296,6 +296,10 @@ public class S1_basic implements Callable<Integer> {
         Histogram absError = Latency.newHistogram();
         Results.Table raw = out.table("ttl_samples.csv", "scenario", "client", "sample", "ttl_ms", "observed_ms", "error_ms", "poll_gap_ms");
         double maxAbsMillis = 0;
+        // The key expired somewhere between the last GET that saw it and the first that did not: each
+        // sample's |error| is known only within that poll gap, so the max |error| lies in [lowest, highest].
+        double maxAbsLowMillis = 0, maxAbsHighMillis = 0;
+        double[] absErrors = new double[samples];
         int batch = 20, done = 0;
         while (done < samples) {
             int size = Math.min(batch, samples - done);
@@ -333,6 +337,10 @@ public class S1_basic implements Callable<Integer> {
                 double observed = ((lastSeen[i] + goneAt[i]) / 2.0 - setAt[i]) / 1e6;
                 double error = observed - ttlMillis;
                 maxAbsMillis = Math.max(maxAbsMillis, Math.abs(error));
+                double lo = (lastSeen[i] - setAt[i]) / 1e6 - ttlMillis, hi = (goneAt[i] - setAt[i]) / 1e6 - ttlMillis;
+                maxAbsLowMillis = Math.max(maxAbsLowMillis, lo <= 0 && hi >= 0 ? 0 : Math.min(Math.abs(lo), Math.abs(hi)));
+                maxAbsHighMillis = Math.max(maxAbsHighMillis, Math.max(Math.abs(lo), Math.abs(hi)));
+                absErrors[done + i] = Math.abs(error);
                 Latency.record(absError, (long) (Math.abs(error) * 1e6));
                 raw.row("S1_basic", client, done + i, ttlMillis, observed, error, (goneAt[i] - lastSeen[i]) / 1e6);
             }
@@ -342,7 +350,10 @@ public class S1_basic implements Callable<Integer> {
         out.info("ttl", client, "ttl_abs_error_p50", "ms", s.p50Millis());
         out.info("ttl", client, "ttl_abs_error_p99", "ms", s.p99Millis());
         out.info("ttl", client, "ttl_samples", "count", samples);
-        out.check("ttl", client, "ttl_abs_error_max", maxAbsMillis, Criterion.TTL_ERROR_MS);
+        // judged on the poll-gap bounds: a poller descheduled on a loaded machine widens the gap, and then the
+        // verdict is INCONCLUSIVE rather than a FAIL the server did not cause
+        out.check("ttl", client, "ttl_abs_error_max", new Trials.Estimate(maxAbsMillis, maxAbsLowMillis, maxAbsHighMillis,
+                "max-abs-error-poll-gap-bounds", absErrors), Criterion.TTL_ERROR_MS);
         System.out.printf("%-8s TTL 1000 ms: |error| p50=%.2f ms p99=%.2f ms max=%.2f ms over %d keys%n", client, s.p50Millis(), s.p99Millis(), maxAbsMillis, samples);
     }
 

@@ -64,14 +64,18 @@ class S1BasicTest {
             assertFalse(r.get("target").isEmpty(), r.toString());
             Criterion c = Criterion.valueOf(r.get("criterion"));
             int n = Integer.parseInt(r.get("trials"));
-            if (n > 1) {
+            if (r.get("test").equals("ttl")) {
+                assertEquals("max-abs-error-poll-gap-bounds", r.get("interval"), r.toString());
+                double lo = Double.parseDouble(r.get("ci_low")), hi = Double.parseDouble(r.get("ci_high")), v = Double.parseDouble(r.get("value"));
+                assertTrue(lo <= v && v <= hi, "the max |error| lies within its poll-gap bounds: " + r);
+            } else if (n > 1) {
                 double[] values = trials.stream().filter(t -> t.get("test").equals(r.get("test")) && t.get("client").equals(r.get("client"))
                         && t.get("metric").equals(r.get("metric"))).mapToDouble(t -> Double.parseDouble(t.get("value"))).toArray();
                 assertEquals(n, values.length, "every trial is in trials.csv: " + r);
                 Trials.Estimate e = Trials.of(values);
                 assertEquals(e.median(), Double.parseDouble(r.get("value")), 1e-9, r.toString());
                 assertEquals(Verdict.judge(c, e).status().name(), r.get("status"), "status recomputes from the trials: " + r);
-            } else if (!r.get("test").equals("ttl")) {
+            } else {
                 assertEquals("JSON_LOSS", r.get("criterion"), "only zero-count rows are single values: " + r);
             }
         });
