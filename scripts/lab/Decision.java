@@ -212,7 +212,8 @@ public final class Decision {
         List<Results.Row> beside = new ArrayList<>();
         for (Results.Row r : rows) {
             if (r.criterion() == null) continue;
-            if (besideTheGate(r)) beside.add(r);
+            // a gate criterion reads only the plan's scenarios; targets outside the gate keep every row
+            if (gates(r.criterion()) && besideTheGate(r)) beside.add(r);
             else by.get(r.criterion()).add(r);
         }
 

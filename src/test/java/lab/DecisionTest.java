@@ -224,7 +224,9 @@ class DecisionTest {
         Decision.Result d = Decision.evaluate(rows);
         assertEquals(Outcome.PROCEED_REDIS, d.outcome());
         assertEquals(Answer.YES, d.points().get(2).answer(), "X1's propagation is not decision point 3's evidence");
-        assertEquals(3, d.beside().size());
+        assertEquals(2, d.beside().size(), "gate criteria from X1/X2; E4's embedding target is not a gate criterion");
+        assertEquals(Criterion.Status.FAIL, d.criteria().stream().filter(c -> c.criterion() == Criterion.EMBEDDING_GET_MS).findFirst().orElseThrow().status(),
+                "a target outside the gate keeps its rows, E4's included");
         assertTrue(Decision.paragraph(d).contains("Beside the gate"), Decision.paragraph(d));
     }
 
