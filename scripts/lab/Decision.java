@@ -162,6 +162,12 @@ public final class Decision {
                 b.append(" The tree reaches \"Consider an alternative\" only when the failed criteria are neither performance nor stability criteria"
                         + " (here: functional ones such as delivery or correctness); the Expected Outcomes name no alternative server and list"
                         + " message loss, connection errors and failed degradation under Failure.");
+                boolean exhaustion = criteria.stream().anyMatch(c -> c.criterion() == Criterion.POOL_EXHAUSTION_ERRORS
+                        && c.status() == Criterion.Status.FAIL);
+                if (exhaustion) {
+                    b.append(" The connection errors under load it names include Scenario 3's pool-exhaustion test, a target outside the"
+                            + " Success Criteria tables, which the tree's stability question does not read.");
+                }
             } else if (fromTree == Classification.SUCCESS) {
                 b.append(" The tree's gate passed, but the Expected Outcomes ask for more than the gate (for example auto-reconnect < 1 s"
                         + " where the gate asks < 2 s).");
