@@ -235,8 +235,9 @@ public class E1_clock_skew implements Callable<Integer> {
                 out.info(strategy, e.getKey(), "samples", "count", errs.length);
                 System.out.printf("%-15s %-18s error mean %+8.1f ms (model %+5d ms)%n", strategy, e.getKey(), mean, e.getValue().get(0).expectedErrorMillis(ttlMillis));
             }
-            if (SERVER_TIME.contains(strategy)) out.check(strategy, "all-instances", "max_abs_error", maxAbs, Criterion.CLOCK_SKEW_EXPIRY_ERROR_MS);
-            else out.info(strategy, "all-instances", "max_abs_error", "ms", maxAbs);
+            // every strategy measured is judged, the ones that fail by construction too: the criterion asks
+            // whether expiry holds across skewed instances, and a client-clock strategy is an answer to it
+            out.check(strategy, "all-instances", "max_abs_error", maxAbs, Criterion.CLOCK_SKEW_EXPIRY_ERROR_MS);
             worst.put(strategy, maxAbs);
         }
         List<Map.Entry<String, Double>> ranking = new ArrayList<>(worst.entrySet());

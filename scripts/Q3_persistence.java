@@ -8,10 +8,12 @@
 // cache need persistence, and what does it cost? Measures SET latency with RDB off, RDB on and
 // (optionally) AOF everysec; the seed's rule: "if latency delta < 1 ms -> enable RDB".
 //
-//   ./jbang scripts/Q3_persistence.java            256 MB dataset, 15 s per client and mode at 1000 SET/s (about 3 min)
-//   ./jbang scripts/Q3_persistence.java --quick    20 MB dataset, 2 s per client and mode (about 25 s)
+//   ./jbang scripts/Q3_persistence.java            256 MB dataset, 6 trials of 10 s per client and mode at 1000 SET/s (about 8 min)
+//   ./jbang scripts/Q3_persistence.java --quick    20 MB dataset, 3 trials of 1 s per client and mode (about 1 min)
 //
-// Each mode runs on its own freshly started Redis, preloaded with chunk-shaped values (~9.5 KB) so
+// The three servers run side by side and the trials are interleaved (rdb_off rdb_on aof, rdb_off rdb_on
+// aof, ...; the client order alternates from one trial to the next), so the machine's drift hits every
+// mode alike. Each mode runs on its own freshly started Redis, preloaded with chunk-shaped values (~9.5 KB) so
 // that fork() has real page tables to copy:
 //   rdb_off       save ""
 //   rdb_on        save "1 1": a background save forks whenever a second has seen a write, i.e. all
@@ -23,7 +25,11 @@
 // counts from the intended send time. The mode is verified with CONFIG GET (run.csv, and rows
 // rdb_save_rules / aof_enabled); INFO persistence/stats is sampled every 50 ms during the
 // measurement (forks, latest_fork_usec, share of samples with a bgsave / AOF rewrite in progress).
-// Criterion RDB_DELTA_MS: P99 response time rdb_on - rdb_off, per client.
+// Criterion RDB_DELTA_MS: the per-trial paired difference of P99 response time rdb_on - rdb_off, per
+// client: median across trials and its 95 % interval (lab.Trials), PASS / FAIL / INCONCLUSIVE on the
+// interval (lab.Verdict). A bare loop (one plain Jedis connection sending from its own thread at the same
+// rate, no harness) runs in each round on the first mode's server: the lab's harness P50 over the bare
+// loop's is reported (reference rows).
 //
 // Output: data/Q3_persistence/{metrics,spectra,timeline,run}.csv and a criteria table. The lab must
 // start the servers (each mode needs its own configuration): --redis-url is refused.
@@ -32,6 +38,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +58,7 @@ import lab.Progress;
 import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
+import lab.Trials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,8 +82,11 @@ public class Q3_persistence implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "REQ_PER_S", defaultValue = "1000", description = "SETs per second, open loop (default: ${DEFAULT-VALUE}).")
     double ratePerSecond;
 
-    @Option(names = {"--duration-seconds", "--duration-s"}, paramLabel = "S", defaultValue = "15", description = "Measured seconds per client and mode (default: ${DEFAULT-VALUE}).")
-    @Quick("2") int durationSeconds;
+    @Option(names = {"--duration-seconds", "--duration-s"}, paramLabel = "S", defaultValue = "10", description = "Measured seconds per trial, client and mode (default: ${DEFAULT-VALUE}).")
+    @Quick("1") int durationSeconds;
+
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "6", description = "Trials per mode and client, interleaved across modes (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int trials;
 
     @Option(names = "--preload-mb", paramLabel = "MB", defaultValue = "256", description = "Dataset written before measuring, in MB of values (default: ${DEFAULT-VALUE}).")
     @Quick("20") int preloadMb;
@@ -103,57 +114,157 @@ public class Q3_persistence implements Callable<Integer> {
     @Override
     public Integer call() {
         int seconds = durationSeconds;
+        int t = trials;
         int preload = preloadMb;
         Map<String, RedisServer.Needs> all = modeNeeds();
         for (String m : modes) if (!all.containsKey(m)) throw new LabException("unknown mode '" + m + "' (" + String.join(", ", all.keySet()) + ")");
         Clients.requireKnown(clients);
         if (seconds < 1 || preload < 1 || !(ratePerSecond > 0)) throw new LabException("--duration-s and --preload-mb must be >= 1, --rate > 0");
+        if (t < 1) throw new LabException("--trials must be >= 1, got " + t);
 
         Results out = new Results(this, common);
         out.meta("rate_per_second", ratePerSecond);
-        out.meta("duration_s_per_client", seconds);
+        out.meta("duration_s_per_trial", seconds);
+        out.meta("trials", t);
         out.meta("warmup_ms", warmupMillis);
         out.meta("preload_mb", preload);
         out.meta("transparent_hugepage", readFirstLine("/sys/kernel/mm/transparent_hugepage/enabled"));
         ChunkValues values = new ChunkValues(3);
-        Map<String, Map<String, Latency.Summary>> p = new LinkedHashMap<>(); // mode -> client -> response time
+        // mode -> client -> per-trial SET P99 / P99.9 / P50 (ms), and the bare loop's P50 beside the harness
+        Map<String, Map<String, Trials>> p99 = new LinkedHashMap<>(), p999 = new LinkedHashMap<>(), p50 = new LinkedHashMap<>();
+        Map<String, Trials> bareP50 = new LinkedHashMap<>();
 
-        for (String mode : modes) {
-            try (RedisServer redis = RedisServer.provision(common, all.get(mode))) {
+        // Every mode runs on its own server, all started up front, so that the trials can be interleaved
+        // (rdb_off rdb_on aof, rdb_off rdb_on aof, ...): drift of the machine then hits every mode alike.
+        Map<String, RedisServer> servers = new LinkedHashMap<>();
+        Map<String, Keys> keysOf = new LinkedHashMap<>();
+        Map<String, Integer> keyCounts = new LinkedHashMap<>();
+        try {
+            for (String mode : modes) {
+                RedisServer redis = RedisServer.provision(common, all.get(mode));
+                servers.put(mode, redis);
                 if (!redis.owned()) {
                     throw new LabException("Q3_persistence compares persistence modes, each on a Redis the lab starts with that mode; "
                             + redis.safeUrl() + " was not started by the lab and is never reconfigured: run without --redis-url");
                 }
-                if (p.isEmpty()) {
+                if (servers.size() == 1) {
                     Progress.step("Redis " + redis.version() + " — " + redis.describe());
                     out.server(redis);
                 }
                 verifyMode(out, mode, redis);
                 Keys keys = new Keys("Q3");
+                keysOf.put(mode, keys);
                 int keyCount = preload(redis, keys, values, preload * (long) MB, mode);
+                keyCounts.put(mode, keyCount);
                 Map<String, String> mem = redis.info("memory");
                 out.info(mode, "server", "used_memory_bytes", "bytes", Double.parseDouble(mem.get("used_memory")));
                 out.info(mode, "server", "dataset_keys", "count", keyCount);
-                for (String client : clients) {
-                    Progress.step(mode + " / " + client + ": SET at " + Results.num(ratePerSecond) + " req/s for " + seconds + " s");
-                    p.computeIfAbsent(mode, k -> new LinkedHashMap<>())
-                            .put(client, measure(out, mode, client, redis, keys, values, keyCount, seconds, warmupMillis));
+            }
+            for (int trial = 0; trial < t; trial++) {
+                for (String mode : modes) {
+                    RedisServer redis = servers.get(mode);
+                    // every server quiet, not only this one: a save still running elsewhere would load the machine
+                    for (Map.Entry<String, RedisServer> e : servers.entrySet()) settle(e.getValue(), e.getKey());
+                    List<String> order = new ArrayList<>(clients);
+                    if (trial % 2 == 1) java.util.Collections.reverse(order);
+                    for (String client : order) {
+                        Progress.step(String.format("trial %d/%d %s / %s: SET at %s req/s for %d s", trial + 1, t, mode, client,
+                                Results.num(ratePerSecond), seconds));
+                        Latency.Summary s = measure(out, mode, client, redis, keysOf.get(mode), values, keyCounts.get(mode), seconds, warmupMillis, trial);
+                        p99.computeIfAbsent(mode, k -> new LinkedHashMap<>()).computeIfAbsent(client, k -> new Trials()).add(s.p99Millis());
+                        p999.computeIfAbsent(mode, k -> new LinkedHashMap<>()).computeIfAbsent(client, k -> new Trials()).add(s.p999Millis());
+                        p50.computeIfAbsent(mode, k -> new LinkedHashMap<>()).computeIfAbsent(client, k -> new Trials()).add(s.p50Millis());
+                    }
+                    if (mode.equals(modes.get(0))) {
+                        bareP50.computeIfAbsent(mode, k -> new Trials()).add(bareLoop(out, mode, redis, keysOf.get(mode), values,
+                                keyCounts.get(mode), Math.max(1, seconds / 2), trial));
+                    }
                 }
-                keys.cleanup(redis);
+            }
+        } finally {
+            for (Map.Entry<String, RedisServer> e : servers.entrySet()) {
+                try {
+                    keysOf.get(e.getKey()).cleanup(e.getValue());
+                } finally {
+                    e.getValue().close();
+                }
             }
         }
 
-        // The seed's decision rule, on the coordinated-omission-corrected P99 of SET.
+        // Per-trial values of every mode and client, then the seed's decision rule on the paired difference.
+        for (String mode : modes) {
+            for (String client : clients) {
+                out.info(mode, client, "set_p99_trials", "ms", trialsOf(p99, mode, client).estimate());
+                out.info(mode, client, "set_p50_trials", "ms", trialsOf(p50, mode, client).estimate());
+            }
+        }
         for (String client : clients) {
-            double off = p99(p, "rdb_off", client), on = p99(p, "rdb_on", client), aof = p99(p, "aof_everysec", client);
-            out.check("rdb_delta", client, "set_p99_rdb_on_minus_off", on - off, Criterion.RDB_DELTA_MS);
-            out.info("rdb_delta", client, "set_p999_rdb_on_minus_off", "ms", pick(p, "rdb_on", client, true) - pick(p, "rdb_off", client, true));
-            out.info("aof_delta", client, "set_p99_aof_minus_off", "ms", aof - off);
-            out.info("aof_delta", client, "set_p999_aof_minus_off", "ms", pick(p, "aof_everysec", client, true) - pick(p, "rdb_off", client, true));
-            System.out.printf("%-8s SET P99 rdb_off %.3f ms, rdb_on %.3f ms (delta %+.3f ms), aof_everysec %.3f ms (delta %+.3f ms)%n",
-                    client, off, on, on - off, aof, aof - off);
+            double[] off = trialsOf(p99, "rdb_off", client).values(), on = trialsOf(p99, "rdb_on", client).values();
+            double[] aof = trialsOf(p99, "aof_everysec", client).values();
+            Trials.Estimate rdb = paired(on, off), aofDelta = paired(aof, off);
+            out.check("rdb_delta", client, "set_p99_rdb_on_minus_off", rdb, Criterion.RDB_DELTA_MS);
+            out.info("rdb_delta", client, "set_p999_rdb_on_minus_off", "ms",
+                    paired(trialsOf(p999, "rdb_on", client).values(), trialsOf(p999, "rdb_off", client).values()));
+            out.info("aof_delta", client, "set_p99_aof_minus_off", "ms", aofDelta);
+            out.info("aof_delta", client, "set_p999_aof_minus_off", "ms",
+                    paired(trialsOf(p999, "aof_everysec", client).values(), trialsOf(p999, "rdb_off", client).values()));
+            System.out.printf("%-8s SET P99 rdb_off %s, rdb_on %s; paired delta rdb_on - off %s, aof - off %s%n", client,
+                    trialsOf(p99, "rdb_off", client).estimate().text("ms"), trialsOf(p99, "rdb_on", client).estimate().text("ms"),
+                    rdb.text("ms"), aofDelta.text("ms"));
+        }
+        // The harness's own cost: the lab's fixed-rate P50 over a bare loop's, same server, same rounds.
+        String first = modes.get(0);
+        if (bareP50.containsKey(first)) {
+            double[] bare = bareP50.get(first).values();
+            out.info("reference", "bare-jedis", "set_p50_trials", "ms", Trials.of(bare));
+            for (String client : clients) {
+                double[] harness = trialsOf(p50, first, client).values();
+                double[] ratio = new double[Math.min(harness.length, bare.length)];
+                for (int i = 0; i < ratio.length; i++) ratio[i] = harness[i] / bare[i];
+                Trials.Estimate r = Trials.of(ratio);
+                out.info("reference", client, "set_p50_fixed_rate_vs_bare_loop", "ratio", r);
+                System.out.printf("%-8s %s SET P50 with the fixed-rate harness / bare loop: %s%n", client, first, r.text("x"));
+            }
         }
         return out.finish();
+    }
+
+    static Trials trialsOf(Map<String, Map<String, Trials>> m, String mode, String client) {
+        return m.getOrDefault(mode, Map.of()).getOrDefault(client, new Trials());
+    }
+
+    /** The per-trial paired difference; MISSING (NaN) when a side was not measured. */
+    static Trials.Estimate paired(double[] a, double[] b) {
+        if (a.length == 0 || a.length != b.length) return Trials.of();
+        return Trials.difference(a, b);
+    }
+
+    /**
+     * The reference without any harness: one plain Jedis connection, SETs sent from this thread at the
+     * same fixed rate (busy-waiting to each intended time), service time of each SET into an array.
+     * Returns the P50 in ms.
+     */
+    double bareLoop(Results out, String mode, RedisServer redis, Keys keys, ChunkValues values, int keyCount, int seconds, int trial) {
+        String[] pool = new String[64];
+        for (int i = 0; i < pool.length; i++) pool[i] = values.value(i);
+        int n = (int) Math.max(1, ratePerSecond * seconds);
+        long[] nanos = new long[n];
+        double periodNanos = 1e9 / ratePerSecond;
+        Progress.step(String.format("trial %d %s / bare Jedis loop: %d SETs at %s req/s", trial + 1, mode, n, Results.num(ratePerSecond)));
+        try (Jedis j = new Jedis(redis.hostAndPort(), redis.jedisConfig().clientName("lab-q3-bare").build())) {
+            for (int i = 0; i < 200; i++) j.set(keys.key("k:" + i % keyCount), pool[i & 63]); // connection and JIT
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                long intended = t0 + (long) (i * periodNanos);
+                while (System.nanoTime() < intended) Thread.onSpinWait();
+                int k = ThreadLocalRandom.current().nextInt(keyCount);
+                long a = System.nanoTime();
+                j.set(keys.key("k:" + k), pool[k & 63]);
+                nanos[i] = System.nanoTime() - a;
+            }
+        }
+        java.util.Arrays.sort(nanos);
+        return nanos[n / 2] / 1e6;
     }
 
     // ------------------------------------------------------------------ setup
@@ -195,13 +306,13 @@ public class Q3_persistence implements Callable<Integer> {
 
     /** Fixed-rate SETs with one client while INFO is sampled (and, in rdb_on, a BGSAVE is started mid-run). */
     Latency.Summary measure(Results out, String mode, String client, RedisServer redis, Keys keys, ChunkValues values,
-                            int keyCount, int seconds, long warmupMillis) {
+                            int keyCount, int seconds, long warmupMillis, int trial) {
         // a small pool of values, so the client measures Redis and not value generation
         String[] pool = new String[64];
         for (int i = 0; i < pool.length; i++) pool[i] = values.value(i);
         FixedRate.Config cfg = FixedRate.Config.of(SCRIPT + "-" + mode + "-" + client, ratePerSecond, seconds * 1000L).warmupMillis(warmupMillis);
         // start from a quiet server: the saves/rewrites the preload (or the previous client) triggered are over
-        out.info(mode, client, "settle_before_measure", "s", settle(redis, mode));
+        out.info(trial == 0 ? mode : mode + "_t" + (trial + 1), client, "settle_before_measure", "s", settle(redis, mode));
         // the sampler starts with the load (clients already connected), so its window is the run's
         PersistenceSampler sampler = new PersistenceSampler(redis, warmupMillis, "rdb_on".equals(mode) ? warmupMillis + seconds * 500L : -1);
         FixedRate.Result r;
@@ -231,15 +342,17 @@ public class Q3_persistence implements Callable<Integer> {
                 c.shutdown();
             }
         }
-        FixedRate.report(out, mode, client, r);
-        out.info(mode, client, "forks_during_measure", "count", sampler.forks());
-        out.info(mode, client, "latest_fork_max", "ms", sampler.maxLatestForkUsec / 1000.0);
-        out.info(mode, client, "persistence_samples", "count", sampler.samples);
-        out.info(mode, client, "rdb_bgsave_in_progress_samples", "count", sampler.bgsaveSamples);
-        out.info(mode, client, "aof_rewrite_in_progress_samples", "count", sampler.aofRewriteSamples);
-        out.info(mode, client, "rdb_bgsave_in_progress_pct", "%", sampler.samples == 0 ? Double.NaN : 100.0 * sampler.bgsaveSamples / sampler.samples);
-        if (!r.errorsByType().isEmpty()) out.meta(mode + "_" + client + "_errors_by_type", r.errorsByType());
-        if (sampler.explicitBgsaveReply != null) out.meta(mode + "_" + client + "_explicit_bgsave", sampler.explicitBgsaveReply);
+        // the pooled rows keep the first trial's names; later trials are suffixed, their P99s feed the criterion
+        String test = trial == 0 ? mode : mode + "_t" + (trial + 1);
+        FixedRate.report(out, test, client, r);
+        out.info(test, client, "forks_during_measure", "count", sampler.forks());
+        out.info(test, client, "latest_fork_max", "ms", sampler.maxLatestForkUsec / 1000.0);
+        out.info(test, client, "persistence_samples", "count", sampler.samples);
+        out.info(test, client, "rdb_bgsave_in_progress_samples", "count", sampler.bgsaveSamples);
+        out.info(test, client, "aof_rewrite_in_progress_samples", "count", sampler.aofRewriteSamples);
+        out.info(test, client, "rdb_bgsave_in_progress_pct", "%", sampler.samples == 0 ? Double.NaN : 100.0 * sampler.bgsaveSamples / sampler.samples);
+        if (!r.errorsByType().isEmpty()) out.meta(test + "_" + client + "_errors_by_type", r.errorsByType());
+        if (sampler.explicitBgsaveReply != null) out.meta(test + "_" + client + "_explicit_bgsave", sampler.explicitBgsaveReply);
         Latency.Summary s = Latency.summarize(r.responseTimeNanos());
         System.out.printf("%-13s %-8s response %s | %d errors %s | %d forks, latest_fork max %.2f ms, bgsave running in %d of %d samples%n",
                 mode, client, s, r.errors(), r.errorsByType().isEmpty() ? "" : r.errorsByType(), sampler.forks(), sampler.maxLatestForkUsec / 1000.0, sampler.bgsaveSamples, sampler.samples);
@@ -357,17 +470,6 @@ public class Q3_persistence implements Callable<Integer> {
             if (c > 0 && !line.startsWith("#")) m.put(line.substring(0, c), line.substring(c + 1).trim());
         }
         return m;
-    }
-
-    static double p99(Map<String, Map<String, Latency.Summary>> p, String mode, String client) {
-        return pick(p, mode, client, false);
-    }
-
-    /** P99 (or P99.9) response time in ms of a mode and client; NaN when that mode was not measured. */
-    static double pick(Map<String, Map<String, Latency.Summary>> p, String mode, String client, boolean p999) {
-        Latency.Summary s = p.getOrDefault(mode, Map.of()).get(client);
-        if (s == null || s.count() == 0) return Double.NaN;
-        return p999 ? s.p999Millis() : s.p99Millis();
     }
 
     static String readFirstLine(String file) {

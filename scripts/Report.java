@@ -189,6 +189,15 @@ public class Report implements Callable<Integer> {
         md.append(box(d.skipL2())).append("❌ Skip L2 cache (dual layer L1 + L3, decision point 4)\n");
         md.append(box(o == Decision.Outcome.ALTERNATIVE)).append("🔄 Consider an alternative (Valkey, KeyDB)\n");
         if (o == Decision.Outcome.INCOMPLETE) md.append("\nNo box is ticked for the tree: the decision is incomplete until the missing data is measured.\n");
+        if (o == Decision.Outcome.UNDECIDED) md.append("\nNo box is ticked for the tree: inconclusive criteria (" + String.join(", ", d.undecided()) + ") need more trials.\n");
+        md.append("\nThe seed's Expected Outcomes classify these results as **").append(d.expected().classification().label).append("** (")
+                .append(String.join("; ", d.expected().reasons())).append(") → ").append(d.expected().classification().decision).append(".\n");
+        d.disagreement().ifPresent(t -> md.append('\n').append(t).append('\n'));
+        if (!d.beside().isEmpty()) {
+            long pass = d.beside().stream().filter(r -> r.status() == Criterion.Status.PASS).count();
+            md.append("\nBeside the gate (").append(String.join(", ", Decision.BESIDE_THE_GATE)).append(": scenarios the plan does not define, reported in their sections): ")
+                    .append(pass).append(" of ").append(d.beside().size()).append(" criterion rows PASS.\n");
+        }
         md.append("\n### Decision points\n\n| # | Decision point | Question | Answer | Choice | Evidence |\n|---|---|---|---|---|---|\n");
         for (Decision.Point p : d.points()) {
             md.append("| ").append(p.number()).append(" | ").append(cell(p.title())).append(" | ").append(cell(p.question())).append(" | ")
@@ -282,7 +291,7 @@ public class Report implements Callable<Integer> {
             md.append("| Test | Client | Metric | Value | Target | Status |\n|---|---|---|---|---|---|\n");
             for (Results.Row r : checks) {
                 md.append("| ").append(cell(r.test())).append(" | ").append(cell(r.client())).append(" | ").append(cell(r.criterion().description))
-                        .append(" (`").append(cell(r.metric())).append("`) | ").append(Results.num(r.value())).append(' ').append(cell(r.unit()))
+                        .append(" (`").append(cell(r.metric())).append("`) | ").append(cell(Results.measured(r)))
                         .append(" | ").append(cell(r.criterion().targetText())).append(" | ").append(status(r.status())).append(" |\n");
             }
             md.append('\n');
@@ -430,6 +439,7 @@ public class Report implements Callable<Integer> {
             case PASS -> "✅ PASS";
             case FAIL -> "❌ FAIL";
             case MISSING -> "⚠️ MISSING";
+            case INCONCLUSIVE -> "❔ INCONCLUSIVE";
             case INFO -> "INFO";
         };
     }
@@ -439,6 +449,7 @@ public class Report implements Callable<Integer> {
             case YES -> "✅ YES";
             case NO -> "❌ NO";
             case MISSING -> "⚠️ MISSING";
+            case UNDECIDED -> "❔ UNDECIDED";
         };
     }
 

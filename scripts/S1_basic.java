@@ -9,10 +9,19 @@
 // do SET/GET/DELETE, TTL expiry and a JSON round trip of a code chunk work against Redis 7.x,
 // and how fast are they, with the synchronous client (Jedis) and the asynchronous one (Lettuce)?
 //
-//   ./jbang scripts/S1_basic.java            seed sizes: 1000 ops per command, 100 TTL samples
-//   ./jbang scripts/S1_basic.java --quick    a few seconds
+//   ./jbang scripts/S1_basic.java            60,000 ops per command and client in 6 trials, 100 TTL samples (about 2-3 min)
+//   ./jbang scripts/S1_basic.java --quick    3,000 ops in 3 trials (about 30 s)
 //
-// Output: data/S1_basic/{metrics,spectra,ttl_samples,run}.csv and a criteria table; exit 0 = all passed.
+// Measurement design: every code path measured (SET/GET/DEL and the JSON round trip, per client, and
+// Jackson itself before the first client) is warmed up until steady state (lab.Warmup: at least
+// --warmup-s, then until the P50 of successive 1 s windows agrees within 5 %); then the ops are split
+// into independent trials, interleaved across clients (jedis lettuce bare, lettuce jedis bare, ...) so
+// drift and order effects cancel. Each quantity is the median across trials with its 95 % interval
+// (lab.Trials) and is judged on that interval: PASS / FAIL / INCONCLUSIVE (lab.Verdict). A bare loop
+// (one plain Jedis connection, no harness) runs in the same rounds, and redis-benchmark -c 1 after
+// them: the ratios say how much the clients and the harness add.
+//
+// Output: data/S1_basic/{metrics,trials,spectra,ttl_samples,run}.csv and a criteria table; exit 0 = all passed.
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.SetArgs;
@@ -20,7 +29,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +47,13 @@ import lab.Quick;
 import lab.redis.RedisBenchmark;
 import lab.redis.RedisServer;
 import lab.Results;
+import lab.Trials;
+import lab.Warmup;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
@@ -49,16 +63,22 @@ public class S1_basic implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
-    @Option(names = "--ops", paramLabel = "N", defaultValue = "1000", description = "Measured operations per command and client (default: ${DEFAULT-VALUE}).")
-    @Quick("200") int ops;
+    @Option(names = "--ops", paramLabel = "N", defaultValue = "60000", description = "Measured operations per command and client, split across the trials (default: ${DEFAULT-VALUE}).")
+    @Quick("3000") int ops;
+
+    @Option(names = "--json-ops", paramLabel = "N", defaultValue = "30000", description = "Measured JSON round trips per client, split across the trials (default: ${DEFAULT-VALUE}; at most --ops).")
+    @Quick("1500") int jsonOps;
+
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "6", description = "Independent trials per quantity, interleaved across clients (default: ${DEFAULT-VALUE}). 6 or more give a 95 %% order-statistic interval.")
+    @Quick("3") int trials;
+
+    @Option(names = {"--warmup-seconds", "--warmup-s"}, paramLabel = "S", defaultValue = "5", description = "Minimum warm-up per client and code path before any recorded sample (default: ${DEFAULT-VALUE}); it goes on until the P50 settles, at most 4x this.")
+    @Quick("1") int warmupSeconds;
 
     @Option(names = "--ttl-samples", paramLabel = "N", defaultValue = "100", description = "Keys whose expiry is timed, per client (default: ${DEFAULT-VALUE}).")
     @Quick("20") int ttlSamples;
 
-    @Option(names = "--json-warmup", paramLabel = "N", defaultValue = "3000", description = "Unrecorded JSON round trips before measuring, so C2 has compiled Jackson (default: ${DEFAULT-VALUE}).")
-    @Quick("300") int jsonWarmup;
-
-    @Option(names = "--benchmark-requests", paramLabel = "N", defaultValue = "10000", description = "redis-benchmark requests of the closed-loop reference, at least --ops (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--benchmark-requests", paramLabel = "N", defaultValue = "10000", description = "redis-benchmark requests of the closed-loop reference, at least --ops / --trials (default: ${DEFAULT-VALUE}).")
     @Quick("1000") int benchmarkRequests;
 
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Clients to measure (default: ${DEFAULT-VALUE}).")
@@ -80,8 +100,13 @@ public class S1_basic implements Callable<Integer> {
     @Override
     public Integer call() {
         int n = ops;
+        int nJson = Math.min(n, jsonOps);
+        int t = trials;
         int ttlN = ttlSamples;
-        if (n < 1 || ttlN < 1) throw new LabException("--ops and --ttl-samples must be >= 1");
+        long warmMillis = 1000L * warmupSeconds;
+        if (n < 1 || ttlN < 1 || nJson < 1) throw new LabException("--ops, --json-ops and --ttl-samples must be >= 1");
+        if (t < 1 || t > nJson) throw new LabException("--trials must be between 1 and --json-ops (" + nJson + "), got " + t);
+        if (warmMillis < 0) throw new LabException("--warmup-seconds must be >= 0, got " + warmupSeconds);
         Clients.requireKnown(clients);
 
         Results out = new Results(this, common);
@@ -89,33 +114,99 @@ public class S1_basic implements Callable<Integer> {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
             out.server(redis);
             out.meta("ops_per_command", n);
+            out.meta("json_round_trips", nJson);
+            out.meta("trials", t);
+            out.meta("warmup_min_s", warmMillis / 1000.0);
             out.meta("ttl_samples", ttlN);
             Keys keys = new Keys("S1");
-            try {
+            Map<String, Ops> open = new LinkedHashMap<>();
+            Map<String, Measured> measured = new LinkedHashMap<>();
+            try (Jedis bare = new Jedis(redis.hostAndPort(), redis.jedisConfig().clientName("lab-s1-bare").build())) {
                 for (String client : clients) {
-                    try (Ops o = open(client, redis)) {
-                        Progress.step(client + ": SET/GET/DEL x " + n);
-                        operations(out, client, o, keys, n);
-                        Progress.step(client + ": TTL expiry x " + ttlN);
-                        ttl(out, client, o, keys, ttlN);
-                        Progress.step(client + ": JSON round trip x " + n);
-                        json(out, client, o, keys, n);
-                    }
+                    open.put(client, open(client, redis));
+                    measured.put(client, new Measured());
                 }
-                reference(out, redis, keys, Math.max(n, benchmarkRequests));
+                Measured bareLoop = new Measured();
+
+                // Warm-up: Jackson first (its code is shared by every client), then each client's paths.
+                ObjectMapper mapper = new ObjectMapper();
+                Random warmRnd = new Random(7);
+                warm(out, "jackson", warmMillis, () -> codec(mapper, chunk(warmRnd, warmRnd.nextInt(1000))));
+                for (String client : clients) {
+                    Ops o = open.get(client);
+                    String k = keys.key("warm:" + client);
+                    warm(out, client + "_ops", warmMillis, () -> { o.set(k, "value", 60); o.get(k); o.del(k); });
+                    warm(out, client + "_json", warmMillis, () -> roundTrip(mapper, o, k, chunk(warmRnd, warmRnd.nextInt(1000))));
+                }
+                String bareKey = keys.key("bare");
+                warm(out, "bare_jedis", warmMillis, () -> { bare.set(bareKey, "value"); bare.get(bareKey); });
+
+                // Trials, interleaved: the order of the clients alternates from one round to the next.
+                for (int trial = 0; trial < t; trial++) {
+                    List<String> order = new ArrayList<>(clients);
+                    if (trial % 2 == 1) java.util.Collections.reverse(order);
+                    int opsThisTrial = share(n, t, trial), jsonThisTrial = share(nJson, t, trial);
+                    Progress.step(String.format("trial %d/%d: %s, %d ops per command, %d JSON round trips, then a bare loop", trial + 1, t,
+                            String.join(" ", order), opsThisTrial, jsonThisTrial));
+                    for (String client : order) {
+                        operations(client, open.get(client), keys, opsThisTrial, measured.get(client));
+                        json(client, mapper, open.get(client), keys, jsonThisTrial, trial, measured.get(client));
+                    }
+                    bareLoop(bare, bareKey, opsThisTrial, bareLoop);
+                }
+                for (String client : clients) report(out, client, measured.get(client));
+                report(out, bareLoop);
+                for (String client : clients) {
+                    Progress.step(client + ": TTL expiry x " + ttlN);
+                    ttl(out, client, open.get(client), keys, ttlN);
+                }
+                reference(out, redis, keys, Math.max(n / t, benchmarkRequests), measured, bareLoop);
             } finally {
+                for (Ops o : open.values()) o.close();
                 keys.cleanup(redis);
             }
         }
         return out.finish();
     }
 
+    /** Trial {@code i}'s share of {@code total} (the remainder goes to the first trials). */
+    static int share(int total, int trials, int i) {
+        return total / trials + (i < total % trials ? 1 : 0);
+    }
+
+    void warm(Results out, String label, long minMillis, Warmup.Call call) {
+        Progress.step("warm-up " + label + " (>= " + minMillis / 1000.0 + " s, until the P50 settles)");
+        Warmup.Report w = Warmup.untilSteady(label, minMillis, 4 * minMillis, call);
+        out.meta("warmup_" + label + "_s", String.format(java.util.Locale.ROOT, "%.1f", w.seconds()));
+        out.meta("warmup_" + label + "_steady", w.steady());
+        Progress.line(w.toString());
+    }
+
+    /** Everything measured for one client, over all trials: per-trial values and the pooled histograms. */
+    static final class Measured {
+        final Histogram set = Latency.newHistogram(), get = Latency.newHistogram(), del = Latency.newHistogram();
+        final Histogram ser = Latency.newHistogram(), deser = Latency.newHistogram(), overhead = Latency.newHistogram(), getJson = Latency.newHistogram();
+        final Map<String, Trials> perTrial = new LinkedHashMap<>();
+        long lossy, roundTrips, bytes;
+
+        Trials trials(String metric) {
+            return perTrial.computeIfAbsent(metric, m -> new Trials());
+        }
+
+        /** The trial's P50 and P99 of a histogram (ms) into the per-trial values. */
+        void percentiles(String op, Histogram h) {
+            Latency.Summary s = Latency.summarize(h);
+            trials(op + "_p50").add(s.p50Millis());
+            trials(op + "_p99").add(s.p99Millis());
+        }
+    }
+
     // ------------------------------------------------------------------ test 1: SET / GET / DELETE
 
-    void operations(Results out, String client, Ops o, Keys keys, int n) {
+    /** One trial of SET, GET, DEL on one client: the trial's P50/P99 per command, pooled into the totals. */
+    void operations(String client, Ops o, Keys keys, int n, Measured m) {
         Histogram set = Latency.newHistogram(), get = Latency.newHistogram(), del = Latency.newHistogram();
-        int warmup = Math.max(100, n / 5); // JIT and connection warm-up, not recorded
-        for (int i = -warmup; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             String k = keys.key("op:" + (i & 1023));
             long t0 = System.nanoTime();
             o.set(k, "value", 60);
@@ -125,23 +216,78 @@ public class S1_basic implements Callable<Integer> {
             o.del(k);
             long t3 = System.nanoTime();
             if (!"value".equals(v)) throw new LabException(client + ": GET returned " + v + " right after SET");
-            if (i >= 0) {
-                Latency.record(set, t1 - t0);
-                Latency.record(get, t2 - t1);
-                Latency.record(del, t3 - t2);
-            }
+            Latency.record(set, t1 - t0);
+            Latency.record(get, t2 - t1);
+            Latency.record(del, t3 - t2);
         }
-        Latency.Summary s = out.latency("ops", client, "set", set);
-        Latency.Summary g = out.latency("ops", client, "get", get);
-        Latency.Summary d = out.latency("ops", client, "del", del);
-        out.check("ops", client, "set_p50", s.p50Millis(), Criterion.SET_P50_MS);
-        out.check("ops", client, "get_p50", g.p50Millis(), Criterion.GET_P50_MS);
-        out.check("ops", client, "get_p99", g.p99Millis(), Criterion.GET_P99_MS);
-        out.check("ops", client, "del_p50", d.p50Millis(), Criterion.DEL_P50_MS);
-        out.spectrum("ops", client, "set", set);
-        out.spectrum("ops", client, "get", get);
-        out.spectrum("ops", client, "del", del);
+        m.percentiles("set", set);
+        m.percentiles("get", get);
+        m.percentiles("del", del);
+        m.set.add(set);
+        m.get.add(get);
+        m.del.add(del);
+    }
+
+    /** Criteria on the trials' medians and intervals; pooled latency rows and spectra as context. */
+    void report(Results out, String client, Measured m) {
+        Latency.Summary s = out.latency("ops", client, "set", m.set);
+        Latency.Summary g = out.latency("ops", client, "get", m.get);
+        Latency.Summary d = out.latency("ops", client, "del", m.del);
+        out.check("ops", client, "set_p50", m.trials("set_p50").estimate(), Criterion.SET_P50_MS);
+        out.check("ops", client, "get_p50", m.trials("get_p50").estimate(), Criterion.GET_P50_MS);
+        out.check("ops", client, "get_p99", m.trials("get_p99").estimate(), Criterion.GET_P99_MS);
+        out.check("ops", client, "del_p50", m.trials("del_p50").estimate(), Criterion.DEL_P50_MS);
+        out.info("ops", client, "set_p99_trials", "ms", m.trials("set_p99").estimate());
+        out.info("ops", client, "del_p99_trials", "ms", m.trials("del_p99").estimate());
+        out.spectrum("ops", client, "set", m.set);
+        out.spectrum("ops", client, "get", m.get);
+        out.spectrum("ops", client, "del", m.del);
         System.out.printf("%-8s SET %s | GET %s | DEL %s%n", client, s, g, d);
+        System.out.printf("%-8s GET P50 over trials %s, P99 %s%n", client, m.trials("get_p50").estimate().text("ms"),
+                m.trials("get_p99").estimate().text("ms"));
+
+        out.latency("json", client, "serialize", m.ser);
+        out.latency("json", client, "deserialize", m.deser);
+        out.latency("json", client, "get_json", m.getJson);
+        Latency.Summary ov = out.latency("json", client, "ser_plus_deser", m.overhead);
+        out.info("json", client, "payload_bytes", "bytes", m.bytes);
+        out.info("json", client, "round_trips", "count", m.roundTrips);
+        out.checkZero("json", client, "values_not_bit_exact", m.lossy, m.roundTrips, Criterion.JSON_LOSS);
+        Trials.Estimate jsonP99 = m.trials("ser_plus_deser_p99").estimate();
+        out.check("json", client, "ser_plus_deser_p99", jsonP99, Criterion.SERIALIZATION_MS);
+        out.info("json", client, "ser_plus_deser_p50_trials", "ms", m.trials("ser_plus_deser_p50").estimate());
+        System.out.printf("%-8s JSON %d B: ser+deser p50=%.3f ms (pooled), P99 over trials %s, %d of %d not bit-exact%n", client, m.bytes,
+                ov.p50Millis(), jsonP99.text("ms"), m.lossy, m.roundTrips);
+    }
+
+    // ------------------------------------------------------------------ reference: a bare loop, no harness
+
+    /** One plain Jedis connection, SET then GET in a loop, each call timed into an array: no interface, no histogram. */
+    static void bareLoop(Jedis j, String key, int n, Measured m) {
+        long[] set = new long[n], get = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            j.set(key, "value");
+            long t1 = System.nanoTime();
+            j.get(key);
+            get[i] = System.nanoTime() - t1;
+            set[i] = t1 - t0;
+        }
+        for (long v : set) Latency.record(m.set, v);
+        for (long v : get) Latency.record(m.get, v);
+        Arrays.sort(set);
+        Arrays.sort(get);
+        m.trials("set_p50").add(set[n / 2] / 1e6);
+        m.trials("get_p50").add(get[n / 2] / 1e6);
+        m.trials("get_p99").add(get[Math.min(n - 1, (int) Math.ceil(0.99 * n) - 1)] / 1e6);
+    }
+
+    void report(Results out, Measured bare) {
+        out.latency("reference", "bare-jedis", "set", bare.set);
+        out.latency("reference", "bare-jedis", "get", bare.get);
+        out.info("reference", "bare-jedis", "set_p50_trials", "ms", bare.trials("set_p50").estimate());
+        out.info("reference", "bare-jedis", "get_p50_trials", "ms", bare.trials("get_p50").estimate());
+        out.info("reference", "bare-jedis", "get_p99_trials", "ms", bare.trials("get_p99").estimate());
     }
 
     // ------------------------------------------------------------------ test 2: TTL expiry
@@ -156,6 +302,10 @@ public class S1_basic implements Callable<Integer> {
         Histogram absError = Latency.newHistogram();
         Results.Table raw = out.table("ttl_samples.csv", "scenario", "client", "sample", "ttl_ms", "observed_ms", "error_ms", "poll_gap_ms");
         double maxAbsMillis = 0;
+        // The key expired somewhere between the last GET that saw it and the first that did not: each
+        // sample's |error| is known only within that poll gap, so the max |error| lies in [lowest, highest].
+        double maxAbsLowMillis = 0, maxAbsHighMillis = 0;
+        double[] absErrors = new double[samples];
         int batch = 20, done = 0;
         while (done < samples) {
             int size = Math.min(batch, samples - done);
@@ -193,6 +343,10 @@ public class S1_basic implements Callable<Integer> {
                 double observed = ((lastSeen[i] + goneAt[i]) / 2.0 - setAt[i]) / 1e6;
                 double error = observed - ttlMillis;
                 maxAbsMillis = Math.max(maxAbsMillis, Math.abs(error));
+                double lo = (lastSeen[i] - setAt[i]) / 1e6 - ttlMillis, hi = (goneAt[i] - setAt[i]) / 1e6 - ttlMillis;
+                maxAbsLowMillis = Math.max(maxAbsLowMillis, lo <= 0 && hi >= 0 ? 0 : Math.min(Math.abs(lo), Math.abs(hi)));
+                maxAbsHighMillis = Math.max(maxAbsHighMillis, Math.max(Math.abs(lo), Math.abs(hi)));
+                absErrors[done + i] = Math.abs(error);
                 Latency.record(absError, (long) (Math.abs(error) * 1e6));
                 raw.row("S1_basic", client, done + i, ttlMillis, observed, error, (goneAt[i] - lastSeen[i]) / 1e6);
             }
@@ -202,7 +356,10 @@ public class S1_basic implements Callable<Integer> {
         out.info("ttl", client, "ttl_abs_error_p50", "ms", s.p50Millis());
         out.info("ttl", client, "ttl_abs_error_p99", "ms", s.p99Millis());
         out.info("ttl", client, "ttl_samples", "count", samples);
-        out.check("ttl", client, "ttl_abs_error_max", maxAbsMillis, Criterion.TTL_ERROR_MS);
+        // judged on the poll-gap bounds: a poller descheduled on a loaded machine widens the gap, and then the
+        // verdict is INCONCLUSIVE rather than a FAIL the server did not cause
+        out.check("ttl", client, "ttl_abs_error_max", new Trials.Estimate(maxAbsMillis, maxAbsLowMillis, maxAbsHighMillis,
+                "max-abs-error-poll-gap-bounds", absErrors), Criterion.TTL_ERROR_MS);
         System.out.printf("%-8s TTL 1000 ms: |error| p50=%.2f ms p99=%.2f ms max=%.2f ms over %d keys%n", client, s.p50Millis(), s.p99Millis(), maxAbsMillis, samples);
     }
 
@@ -218,17 +375,23 @@ public class S1_basic implements Callable<Integer> {
         return new CodeChunk("chunk:" + i, "src/app/module_" + (i % 50) + ".py", 10 * i, 10 * i + 8, content, e);
     }
 
-    void json(Results out, String client, Ops o, Keys keys, int n) {
-        ObjectMapper mapper = new ObjectMapper();
-        Random rnd = new Random(42);
-        Histogram ser = Latency.newHistogram(), deser = Latency.newHistogram(), overhead = Latency.newHistogram(), get = Latency.newHistogram();
-        long lossy = 0, bytes = 0;
-        // Jackson needs thousands of calls before its (de)serializers are compiled by C2: with a short
-        // warm-up the first client measured carries the JIT's cost and the second does not.
-        int warmup = jsonWarmup;
+    /** Serialize then deserialize, no Redis: Jackson's own warm-up. */
+    static void codec(ObjectMapper mapper, CodeChunk c) throws java.io.IOException {
+        mapper.readValue(mapper.writeValueAsString(c), CodeChunk.class);
+    }
+
+    static void roundTrip(ObjectMapper mapper, Ops o, String k, CodeChunk c) throws java.io.IOException {
+        o.set(k, mapper.writeValueAsString(c), 60);
+        mapper.readValue(o.get(k), CodeChunk.class);
+    }
+
+    /** One trial of JSON round trips on one client: the trial's ser+deser P50/P99, pooled into the totals. */
+    void json(String client, ObjectMapper mapper, Ops o, Keys keys, int n, int trial, Measured m) {
+        Random rnd = new Random(42 + trial);
+        Histogram overhead = Latency.newHistogram();
         try {
-            for (int i = -warmup; i < n; i++) {
-                CodeChunk c = chunk(rnd, Math.abs(i));
+            for (int i = 0; i < n; i++) {
+                CodeChunk c = chunk(rnd, i);
                 String k = keys.key("chunk:" + (i & 255));
                 long t0 = System.nanoTime();
                 String encoded = mapper.writeValueAsString(c);
@@ -239,26 +402,19 @@ public class S1_basic implements Callable<Integer> {
                 long t3 = System.nanoTime();
                 CodeChunk back = mapper.readValue(fetched, CodeChunk.class);
                 long t4 = System.nanoTime();
-                if (i < 0) continue;
-                bytes = encoded.length();
-                Latency.record(ser, t1 - t0);
-                Latency.record(deser, t4 - t3);
+                m.bytes = encoded.length();
+                Latency.record(m.ser, t1 - t0);
+                Latency.record(m.deser, t4 - t3);
                 Latency.record(overhead, (t1 - t0) + (t4 - t3));
-                Latency.record(get, t3 - t2);
-                if (!sameChunk(c, back)) lossy++;
+                Latency.record(m.getJson, t3 - t2);
+                m.roundTrips++;
+                if (!sameChunk(c, back)) m.lossy++;
             }
         } catch (java.io.IOException e) {
             throw new LabException(client + ": JSON round trip failed: " + e.getMessage());
         }
-        out.latency("json", client, "serialize", ser);
-        out.latency("json", client, "deserialize", deser);
-        out.latency("json", client, "get_json", get);
-        Latency.Summary ov = out.latency("json", client, "ser_plus_deser", overhead);
-        out.info("json", client, "payload_bytes", "bytes", bytes);
-        out.info("json", client, "round_trips", "count", n);
-        out.check("json", client, "values_not_bit_exact", lossy, Criterion.JSON_LOSS);
-        out.check("json", client, "ser_plus_deser_p99", ov.p99Millis(), Criterion.SERIALIZATION_MS);
-        System.out.printf("%-8s JSON %d B: ser+deser p50=%.3f ms p99=%.3f ms, %d of %d not bit-exact%n", client, bytes, ov.p50Millis(), ov.p99Millis(), lossy, n);
+        m.percentiles("ser_plus_deser", overhead);
+        m.overhead.add(overhead);
     }
 
     /** Bit-exact comparison: every float by its IEEE-754 bits, not by tolerance. */
@@ -273,8 +429,22 @@ public class S1_basic implements Callable<Integer> {
 
     // ------------------------------------------------------------------ reference: redis-benchmark
 
-    /** redis-benchmark -c 1 on the same server and keys shape: how much do the Java clients add? */
-    void reference(Results out, RedisServer redis, Keys keys, int requests) {
+    /**
+     * redis-benchmark -c 1 on the same server: how much do the Java clients add? And the clients over the
+     * bare loop, trial by trial (paired: the same round, the same moment of the machine's load).
+     */
+    void reference(Results out, RedisServer redis, Keys keys, int requests, Map<String, Measured> measured, Measured bare) {
+        for (String op : List.of("set", "get")) {
+            double[] bareP50 = bare.trials(op + "_p50").values();
+            for (String client : clients) {
+                double[] p50 = measured.get(client).trials(op + "_p50").values();
+                double[] ratio = new double[p50.length];
+                for (int i = 0; i < p50.length; i++) ratio[i] = p50[i] / bareP50[i];
+                Trials.Estimate r = Trials.of(ratio);
+                out.info("reference", client, op + "_p50_vs_bare_loop", "ratio", r);
+                System.out.printf("%-8s %s p50 / bare Jedis loop p50: %s%n", client, op.toUpperCase(), r.text("x"));
+            }
+        }
         String unavailable = RedisBenchmark.unavailable(redis);
         if (unavailable != null) {
             out.meta("redis_benchmark", unavailable);
@@ -291,12 +461,15 @@ public class S1_basic implements Callable<Integer> {
             out.info("reference", "redis-benchmark", op + "_p50", "ms", l.p50Millis());
             out.info("reference", "redis-benchmark", op + "_p99", "ms", l.p99Millis());
             out.info("reference", "redis-benchmark", op + "_rps", "req/s", l.requestsPerSecond());
-            for (String client : clients) {
-                double p50 = out.rows().stream().filter(r -> r.test().equals("ops") && r.client().equals(client) && r.metric().equals(op + "_p50"))
-                        .mapToDouble(Results.Row::value).findFirst().orElse(Double.NaN);
+            List<String> all = new ArrayList<>(clients);
+            all.add("bare-jedis");
+            for (String client : all) {
+                Measured m = client.equals("bare-jedis") ? bare : measured.get(client);
+                double p50 = m.trials(op + "_p50").estimate().median();
                 // redis-benchmark reports whole microseconds in ms; a ratio near 1 means the client adds little
                 out.info("reference", client, op + "_p50_vs_redis_benchmark", "ratio", p50 / l.p50Millis());
-                System.out.printf("%-8s %s p50 %.3f ms = %.2f x redis-benchmark (%.3f ms)%n", client, op.toUpperCase(), p50, p50 / l.p50Millis(), l.p50Millis());
+                System.out.printf("%-10s %s p50 %.4f ms (median of trials) = %.2f x redis-benchmark (%.3f ms)%n", client, op.toUpperCase(), p50,
+                        p50 / l.p50Millis(), l.p50Millis());
             }
         }
     }

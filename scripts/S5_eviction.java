@@ -123,9 +123,9 @@ public class S5_eviction implements Callable<Integer> {
                 Progress.step(test + ": " + fill + " MB into maxmemory " + maxmemory + " over " + fillS + " s, " + hotPercent + "% hot keys");
                 Fill f = fill(out, test, redis, values, fill * (long) MB, fillS * 1000L, hotPercent);
                 out.check(test, "jedis", "oom_errors", f.oomErrors, Criterion.OOM_ERRORS);
-                // Risk 5's < 10% guideline is about a cache in operation (judged in steady_fit below); a fill to
-                // 150% of maxmemory must evict about a third by construction, so here the rate is context.
-                out.info(test, "jedis", "eviction_rate", "%", f.evictionRatePercent());
+                // Scenario 5's own test (150 MB into 100 MB) judged against Risk 5's < 10 % guideline: the plan
+                // asks this question of this fill, even though a fill past maxmemory must evict by construction.
+                out.check(test, "jedis", "eviction_rate", f.evictionRatePercent(), Criterion.EVICTION_RATE_PCT);
                 lruQuality(out, test, f);
                 bytesPerKey = f.usedMemoryPerKeyBytes;
             }
@@ -170,7 +170,9 @@ public class S5_eviction implements Callable<Integer> {
         out.meta(test + "_policy_config_get", viaConfig);
         out.meta(test + "_policy_info_memory", viaInfo);
         boolean lru = "allkeys-lru".equals(viaConfig) && "allkeys-lru".equals(viaInfo);
-        out.check(test, "jedis", "policy_is_allkeys_lru", lru ? 1 : 0, Criterion.EVICTION_POLICY_LRU);
+        // a check of the lab's own set-up (the lab set the policy), reported, not a criterion of Redis
+        out.info(test, "jedis", "setup_policy_is_allkeys_lru", "bool", lru ? 1 : 0);
+        if (!lru) throw new LabException(test + ": maxmemory-policy is " + viaConfig + " / " + viaInfo + " after the lab set allkeys-lru: the server ignored its configuration");
     }
 
     static String configLine(RedisServer redis) {
@@ -370,9 +372,8 @@ public class S5_eviction implements Callable<Integer> {
             out.info(test, "jedis", "reads", "count", reads);
             out.info(test, "jedis", "hit_rate_pct", "%", 100.0 * hits / reads);
             out.info(test, "jedis", "evictions_per_op_pct", "%", 100.0 * evicted / ops);
-            // Risk 5's guideline is about a steady state that is meant to fit: judged on that one only
-            if (ratio < 1) out.check(test, "jedis", "eviction_rate", ratePct, Criterion.EVICTION_RATE_PCT);
-            else out.info(test, "jedis", "eviction_rate", "%", ratePct);
+            // context for Risk 5: the steady state of a cache that fits, and of one that does not
+            out.info(test, "jedis", "eviction_rate", "%", ratePct);
             System.out.printf("%-14s working set %.0f%% of maxmemory: hit rate %.1f%%, %d SETs, %d evicted (%.1f%% of SETs)%n",
                     test, ratio * 100, 100.0 * hits / reads, sets, evicted, ratePct);
         } finally {

@@ -68,8 +68,11 @@ public enum Criterion {
         }
     }
 
-    /** PASS/FAIL for a criterion; INFO for a metric without one; MISSING for a value that was not measured. */
-    public enum Status { PASS, FAIL, INFO, MISSING }
+    /**
+     * PASS/FAIL for a criterion; INCONCLUSIVE when the interval of a quantity measured over trials straddles
+     * the target ({@link Verdict}); INFO for a metric without one; MISSING for a value that was not measured.
+     */
+    public enum Status { PASS, FAIL, INFO, MISSING, INCONCLUSIVE }
 
     public final String description;
     public final String unit;

@@ -116,23 +116,25 @@ public final class Csv {
     }
 
     /**
-     * metrics.csv as rows; every column of {@link Results#METRICS_COLUMNS} must be there (columns added
-     * later are allowed). Every stored PASS/FAIL is re-derived from the row's value, comparator and
-     * target ({@link Criterion#contradiction}); a contradiction is an error naming the file and line.
+     * metrics.csv as rows: the columns of {@link Results#METRICS_COLUMNS} (columns added later are allowed),
+     * or the older {@link Results#METRICS_COLUMNS_V1} (files without trials and intervals: every row is a
+     * single value). Every stored verdict is re-derived ({@link #rederive}); a contradiction is an error
+     * naming the file and line.
      */
     public static List<Results.Row> metrics(Path file) {
         Table t = read(file);
-        if (!t.columns().containsAll(Results.METRICS_COLUMNS)) {
+        boolean v1 = t.columns().containsAll(Results.METRICS_COLUMNS_V1) && !t.columns().contains("trials");
+        if (!v1 && !t.columns().containsAll(Results.METRICS_COLUMNS)) {
             throw new LabException("malformed CSV " + file + ": columns " + t.columns() + ", expected at least " + Results.METRICS_COLUMNS);
         }
-        int[] c = Results.METRICS_COLUMNS.stream().mapToInt(t::col).toArray();
+        int[] c = (v1 ? Results.METRICS_COLUMNS_V1 : Results.METRICS_COLUMNS).stream().mapToInt(t::col).toArray();
         List<Results.Row> rows = new ArrayList<>();
         for (int i = 0; i < t.rows().size(); i++) {
             List<String> r = t.rows().get(i);
             String where = file + " line " + (i + 2);
             Results.Row row = metricRow(where, r.get(c[0]), r.get(c[1]), r.get(c[2]), r.get(c[3]), r.get(c[4]), r.get(c[5]), r.get(c[8]), r.get(c[9]));
-            Criterion.Status stored = statusOf(where, r.get(c[8]));
-            String wrong = Criterion.contradiction(stored, row.value(), r.get(c[7]), r.get(c[6]));
+            if (!v1) row = withInterval(where, row, r.get(c[10]), r.get(c[11]), r.get(c[12]), r.get(c[13]));
+            String wrong = rederive(where, row, r.get(c[8]), r.get(c[7]), r.get(c[6]));
             if (wrong != null) throw new LabException("inconsistent CSV " + where + " (" + row.metric() + "): " + wrong);
             if (row.criterion() != null && Double.isNaN(row.value())) {
                 Progress.line(where + ": criterion " + row.criterion() + " (" + row.metric() + ") has no value: counted as MISSING");
@@ -142,12 +144,43 @@ public final class Csv {
         return rows;
     }
 
+    /**
+     * The stored verdict against the one re-derived from the row: from its interval when it has one
+     * ({@link Verdict#judge}), else from value, comparator and target ({@link Criterion#contradiction}).
+     * Null when they agree; the reason otherwise.
+     */
+    static String rederive(String where, Results.Row row, String storedText, String comparator, String target) {
+        Criterion.Status stored = statusOf(where, storedText);
+        if (row.criterion() != null && row.hasInterval() && !Double.isNaN(row.value())) {
+            if (stored != Criterion.Status.PASS && stored != Criterion.Status.FAIL && stored != Criterion.Status.INCONCLUSIVE) return null;
+            Verdict v = Verdict.judge(row.criterion(), new Trials.Estimate(row.value(), row.ciLow(), row.ciHigh(), row.interval(), new double[row.trials()]));
+            return v.status() == stored ? null : "status " + stored + " contradicts the interval: " + v.text() + " is " + v.status();
+        }
+        return Criterion.contradiction(stored, row.value(), comparator, target);
+    }
+
     static Criterion.Status statusOf(String where, String status) {
         try {
             return Criterion.Status.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
-            throw new LabException("malformed CSV " + where + ": unknown status '" + status + "' (PASS, FAIL, INFO, MISSING)");
+            throw new LabException("malformed CSV " + where + ": unknown status '" + status + "' (PASS, FAIL, INCONCLUSIVE, INFO, MISSING)");
         }
+    }
+
+    /** Adds the trials/ci_low/ci_high/interval cells to a row read by {@link #metricRow}. */
+    public static Results.Row withInterval(String where, Results.Row row, String trials, String ciLow, String ciHigh, String interval) {
+        int n;
+        try {
+            n = trials == null || trials.isBlank() ? 1 : Integer.parseInt(trials.trim());
+        } catch (NumberFormatException e) {
+            throw new LabException("malformed CSV " + where + ": column trials is not a whole number: '" + trials + "'");
+        }
+        if (n < 0) throw new LabException("malformed CSV " + where + ": column trials is negative: " + n);
+        double lo = number(where, "ci_low", ciLow == null ? "" : ciLow.trim());
+        double hi = number(where, "ci_high", ciHigh == null ? "" : ciHigh.trim());
+        if (lo > hi) throw new LabException("malformed CSV " + where + ": ci_low " + lo + " > ci_high " + hi);
+        return new Results.Row(row.scenario(), row.test(), row.client(), row.metric(), row.unit(), row.value(), row.criterion(),
+                row.status(), n, lo, hi, interval == null ? "" : interval);
     }
 
     /**
@@ -169,7 +202,7 @@ public final class Csv {
         try {
             st = Criterion.Status.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
-            throw new LabException("malformed CSV " + where + ": unknown status '" + status + "' (PASS, FAIL, INFO, MISSING)");
+            throw new LabException("malformed CSV " + where + ": unknown status '" + status + "' (PASS, FAIL, INCONCLUSIVE, INFO, MISSING)");
         }
         if (c == null && st != Criterion.Status.INFO && st != Criterion.Status.MISSING) {
             throw new LabException("malformed CSV " + where + ": status " + st + " without a criterion");

@@ -27,15 +27,21 @@ public final class Latency {
     public record Summary(long count, double meanNanos, long p50Nanos, long p90Nanos, long p99Nanos,
                           long p999Nanos, long maxNanos) {
 
-        public double p50Millis() { return p50Nanos / 1e6; }
-        public double p90Millis() { return p90Nanos / 1e6; }
-        public double p99Millis() { return p99Nanos / 1e6; }
-        public double p999Millis() { return p999Nanos / 1e6; }
-        public double maxMillis() { return maxNanos / 1e6; }
-        public double meanMillis() { return meanNanos / 1e6; }
+        // An empty histogram has no percentiles: NaN (MISSING), never 0 (which would pass any latency target).
+        public double p50Millis() { return millis(p50Nanos); }
+        public double p90Millis() { return millis(p90Nanos); }
+        public double p99Millis() { return millis(p99Nanos); }
+        public double p999Millis() { return millis(p999Nanos); }
+        public double maxMillis() { return millis(maxNanos); }
+        public double meanMillis() { return count == 0 ? Double.NaN : meanNanos / 1e6; }
+
+        private double millis(long nanos) {
+            return count == 0 ? Double.NaN : nanos / 1e6;
+        }
 
         @Override
         public String toString() {
+            if (count == 0) return "n=0 (no samples)";
             return String.format("n=%d p50=%s p99=%s p99.9=%s max=%s mean=%s", count, fmt(p50Nanos), fmt(p99Nanos),
                     fmt(p999Nanos), fmt(maxNanos), fmt((long) meanNanos));
         }

@@ -18,7 +18,10 @@ import org.HdrHistogram.Histogram;
  *
  * <ul>
  *   <li>{@code metrics.csv}: one row per measured metric
- *       (scenario,test,client,metric,unit,value,target,comparator,status,criterion);</li>
+ *       (scenario,test,client,metric,unit,value,target,comparator,status,criterion,trials,ci_low,ci_high,interval);
+ *       a quantity measured over trials has the median across trials as its value and its 95 % interval
+ *       ({@link Trials}), and is judged on the interval ({@link Verdict});</li>
+ *   <li>{@code trials.csv}: every trial's value of those quantities (scenario,test,client,metric,trial,value);</li>
  *   <li>{@code run.csv}: run metadata as key,value rows (time, git commit, backend, server
  *       version and config, client versions, JVM, OS, cores);</li>
  *   <li>any chart table the script adds with {@link #table} (e.g. {@code spectra.csv}).</li>
@@ -28,11 +31,29 @@ import org.HdrHistogram.Histogram;
 public final class Results {
 
     public static final List<String> METRICS_COLUMNS = List.of(
-            "scenario", "test", "client", "metric", "unit", "value", "target", "comparator", "status", "criterion");
+            "scenario", "test", "client", "metric", "unit", "value", "target", "comparator", "status", "criterion",
+            "trials", "ci_low", "ci_high", "interval");
 
-    /** One row of metrics.csv. */
+    /** The columns of metrics.csv files written before trials and intervals existed (still readable). */
+    public static final List<String> METRICS_COLUMNS_V1 = METRICS_COLUMNS.subList(0, 10);
+
+    /**
+     * One row of metrics.csv. {@code trials} is 1 and the interval NaN for a single value; {@code interval}
+     * names the interval's method ({@link Trials}) or how a count was bounded ({@link Verdict#zeroCount}).
+     */
     public record Row(String scenario, String test, String client, String metric, String unit, double value,
-                      Criterion criterion, Criterion.Status status) {}
+                      Criterion criterion, Criterion.Status status, int trials, double ciLow, double ciHigh, String interval) {
+
+        /** A single value without an interval. */
+        public Row(String scenario, String test, String client, String metric, String unit, double value,
+                   Criterion criterion, Criterion.Status status) {
+            this(scenario, test, client, metric, unit, value, criterion, status, 1, Double.NaN, Double.NaN, "");
+        }
+
+        public boolean hasInterval() {
+            return trials > 1 && !Double.isNaN(ciLow);
+        }
+    }
 
     private final String scenario;
     private final Path dir;
@@ -40,6 +61,7 @@ public final class Results {
     private final Map<String, String> meta = new LinkedHashMap<>();
     private final Map<String, Table> tables = new LinkedHashMap<>();
     private final Instant started = Instant.now();
+    private final List<String> notes = new ArrayList<>();
 
     private static volatile Results current;
 
@@ -122,6 +144,50 @@ public final class Results {
         return st;
     }
 
+    /**
+     * A quantity measured over trials, judged on its interval (PASS / FAIL / INCONCLUSIVE / MISSING); the
+     * row's value is the median across trials and every trial's value goes to trials.csv.
+     */
+    public Verdict check(String test, String client, String metric, Trials.Estimate e, Criterion c) {
+        Verdict v = Verdict.judge(c, e);
+        rows.add(new Row(scenario, test, client, metric, c.unit, e.median(), c, v.status(), e.trials(), e.low(), e.high(), e.method()));
+        trialValues(test, client, metric, e);
+        if (v.status() == Criterion.Status.INCONCLUSIVE) notes.add(test + " " + client + " " + metric + ": " + v.text());
+        return v;
+    }
+
+    /**
+     * A count that must be zero (lost messages, errors, 5xx) out of {@code outOf} attempts: any nonzero
+     * count FAILs; the row's value is the count in the criterion's unit ("%" criteria: 100 * count / outOf),
+     * the interval is the 95 % Clopper-Pearson bound on the rate in that same unit (for "count" criteria,
+     * in events per {@code outOf}), and the bound is printed as text.
+     */
+    public Verdict checkZero(String test, String client, String metric, long count, long outOf, Criterion c) {
+        Verdict v = Verdict.zeroCount(c, count, outOf);
+        double scale = c.unit.equals("%") ? 100.0 / Math.max(1, outOf) : 1.0;
+        double lo = outOf > 0 ? Verdict.lowerBound(count, outOf) * outOf * scale : Double.NaN;
+        double hi = outOf > 0 ? Verdict.upperBound(count, outOf) * outOf * scale : Double.NaN;
+        double value = outOf > 0 ? count * scale : Double.NaN;
+        rows.add(new Row(scenario, test, client, metric, c.unit, value, c, v.status(), 1, lo, hi,
+                "clopper-pearson-95 of " + outOf));
+        info(test, client, metric + "_rate_upper95", "%", outOf > 0 ? 100 * Verdict.upperBound(count, outOf) : Double.NaN);
+        notes.add(test + " " + client + " " + metric + ": " + v.text());
+        return v;
+    }
+
+    /** Every trial's value of a quantity, to trials.csv. */
+    public void trialValues(String test, String client, String metric, Trials.Estimate e) {
+        Table t = table("trials.csv", "scenario", "test", "client", "metric", "trial", "value");
+        double[] v = e.values();
+        for (int i = 0; i < v.length; i++) t.row(scenario, test, client, metric, i + 1, v[i]);
+    }
+
+    /** An INFO quantity over trials (no target): median, interval and trials, like a judged one. */
+    public void info(String test, String client, String metric, String unit, Trials.Estimate e) {
+        rows.add(new Row(scenario, test, client, metric, unit, e.median(), null, Criterion.Status.INFO, e.trials(), e.low(), e.high(), e.method()));
+        trialValues(test, client, metric, e);
+    }
+
     /** A metric with no target (context, reference, ratio...). */
     public void info(String test, String client, String metric, String unit, double value) {
         rows.add(new Row(scenario, test, client, metric, unit, value, null, Criterion.Status.INFO));
@@ -189,7 +255,11 @@ public final class Results {
         return List.copyOf(rows);
     }
 
-    /** PASS when every criterion row passed and there is at least one. */
+    /**
+     * PASS when every criterion row passed and there is at least one. INCONCLUSIVE and MISSING are not a
+     * pass: the exit code is 0 only when everything passed, 1 otherwise (the summary says which rows were
+     * FAIL and which INCONCLUSIVE).
+     */
     public boolean passed() {
         boolean any = false;
         for (Row r : rows) {
@@ -230,7 +300,8 @@ public final class Results {
             for (Row r : rows) {
                 m.row(r.scenario(), r.test(), r.client(), r.metric(), r.unit(), r.value(),
                         r.criterion() == null ? "" : r.criterion().target, r.criterion() == null ? "" : r.criterion().cmp.symbol,
-                        r.status(), r.criterion() == null ? "" : r.criterion().name());
+                        r.status(), r.criterion() == null ? "" : r.criterion().name(),
+                        r.trials(), r.ciLow(), r.ciHigh(), r.interval());
             }
             m.write(dir.resolve("metrics.csv"));
             Table run = new Table(List.of("key", "value"));
@@ -247,7 +318,7 @@ public final class Results {
         lines.add(new String[] {"test", "client", "criterion", "measured", "target", "status"});
         for (Row r : rows) {
             if (r.criterion() == null) continue;
-            lines.add(new String[] {r.test(), r.client(), r.criterion().description, num(r.value()) + " " + r.unit(),
+            lines.add(new String[] {r.test(), r.client(), r.criterion().description, measured(r),
                     r.criterion().targetText(), r.status().name()});
         }
         int[] w = new int[6];
@@ -258,7 +329,14 @@ public final class Results {
             for (int i = 0; i < 6; i++) b.append(String.format("%-" + w[i] + "s", l[i])).append(i < 5 ? "  " : "\n");
             if (li == 0) b.append("-".repeat(w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + 10)).append('\n');
         }
-        b.append(passed() ? "ALL CRITERIA PASSED" : "SOME CRITERIA FAILED (or none measured)");
+        for (String n : notes) b.append("  ").append(n).append('\n');
+        long failed = rows.stream().filter(r -> r.status() == Criterion.Status.FAIL).count();
+        long undecided = rows.stream().filter(r -> r.criterion() != null && r.status() == Criterion.Status.INCONCLUSIVE).count();
+        long missing = rows.stream().filter(r -> r.criterion() != null && r.status() == Criterion.Status.MISSING).count();
+        if (passed()) b.append("ALL CRITERIA PASSED");
+        else if (failed > 0) b.append("SOME CRITERIA FAILED (" + failed + " FAIL, " + undecided + " INCONCLUSIVE, " + missing + " MISSING)");
+        else if (undecided > 0 || missing > 0) b.append("NOT ALL CRITERIA DECIDED (" + undecided + " INCONCLUSIVE, " + missing + " MISSING; exit 1)");
+        else b.append("NO CRITERION MEASURED");
         b.append("  ->  ").append(dir.resolve("metrics.csv")).append('\n');
         System.out.print(b);
     }
@@ -274,6 +352,17 @@ public final class Results {
             }
         }
         if (n > 0) meta("faults", n);
+    }
+
+    /**
+     * "0.045 ms" or, over trials, "0.045123 [0.0411, 0.0521] ms (6 trials)": the value exactly as in the
+     * CSV, the interval's bounds to 3 significant digits.
+     */
+    public static String measured(Row r) {
+        if (Double.isNaN(r.value())) return "MISSING";
+        if (!r.hasInterval()) return num(r.value()) + " " + r.unit();
+        String bounds = new Trials.Estimate(r.value(), r.ciLow(), r.ciHigh(), r.interval(), new double[r.trials()]).text(r.unit());
+        return num(r.value()) + bounds.substring(bounds.indexOf(' '));
     }
 
     /** Plain decimal for CSV and console: no exponent, no trailing zeros. */

@@ -176,4 +176,95 @@ class DecisionTest {
         Decision.CriterionResult ttl = d.criteria().stream().filter(c -> c.criterion() == Criterion.TTL_ERROR_MS).findFirst().orElseThrow();
         assertEquals(Criterion.Status.MISSING, ttl.status());
     }
+
+    static Results.Row inconclusive(String scenario, String test, String client, Criterion c) {
+        return new Results.Row(scenario, test, client, c.name().toLowerCase(), c.unit, c.target, c, Criterion.Status.INCONCLUSIVE,
+                6, c.target - 1, c.target + 1, Trials.ORDER_STATISTIC);
+    }
+
+    static UnaryOperator<List<Results.Row>> inconclusiveAll(Criterion c) {
+        return rows -> rows.stream().map(r -> r.criterion() == c ? inconclusive(r.scenario(), r.test(), r.client(), c) : r).toList();
+    }
+
+    @Test
+    void inconclusiveGateRowIsUndecidedNeverAPass() {
+        Decision.Result d = Decision.evaluate(inconclusiveAll(Criterion.GET_P99_MS).apply(allPass()));
+        assertEquals(Answer.UNDECIDED, d.allMet());
+        assertEquals(Answer.UNDECIDED, d.performanceIssues());
+        assertEquals(Outcome.UNDECIDED, d.outcome());
+        assertEquals(null, d.leaf());
+        assertTrue(d.undecided().contains("GET_P99_MS"), d.undecided().toString());
+        assertTrue(d.path().contains("undecided"), d.path());
+        assertTrue(d.outcomeText().startsWith("undecided"), d.outcomeText());
+        // decision point 2 reads S3 sustained lettuce: an inconclusive row there is an undecided point
+        assertEquals(Answer.UNDECIDED, d.points().get(1).answer());
+        assertTrue(d.points().get(1).choice().startsWith("undecided"));
+    }
+
+    @Test
+    void failStillDecidesOverInconclusive() {
+        Decision.Result d = Decision.evaluate(all(inconclusiveAll(Criterion.GET_P99_MS), failAll(Criterion.SET_P50_MS)).apply(allPass()));
+        assertEquals(Answer.NO, d.allMet());
+        assertEquals(Answer.YES, d.performanceIssues());
+        assertEquals(Outcome.BENCHMARK_DRAGONFLY, d.leaf());
+        // a stability question left undecided once performance is clean
+        Decision.Result s = Decision.evaluate(all(inconclusiveAll(Criterion.RECONNECT_MS), failAll(Criterion.JSON_LOSS)).apply(allPass()));
+        assertEquals(Answer.NO, s.performanceIssues());
+        assertEquals(Answer.UNDECIDED, s.stabilityIssues());
+        assertEquals(null, s.leaf());
+        assertEquals(Outcome.UNDECIDED, s.outcome());
+    }
+
+    @Test
+    void rowsOfTheLabsOwnScenariosStayBesideTheGate() {
+        List<Results.Row> rows = new ArrayList<>(allPass());
+        rows.add(row("X2_saturation", "knee", "lettuce", Criterion.THROUGHPUT_RPS, 50));
+        rows.add(row("E4_embedding_size", "codec", "lz4", Criterion.EMBEDDING_GET_MS, 99));
+        rows.add(row("X1_invalidation", "streams", "lettuce", Criterion.PUBSUB_P99_MS, 500));
+        Decision.Result d = Decision.evaluate(rows);
+        assertEquals(Outcome.PROCEED_REDIS, d.outcome());
+        assertEquals(Answer.YES, d.points().get(2).answer(), "X1's propagation is not decision point 3's evidence");
+        assertEquals(2, d.beside().size(), "gate criteria from X1/X2; E4's embedding target is not a gate criterion");
+        assertEquals(Criterion.Status.FAIL, d.criteria().stream().filter(c -> c.criterion() == Criterion.EMBEDDING_GET_MS).findFirst().orElseThrow().status(),
+                "a target outside the gate keeps its rows, E4's included");
+        assertTrue(Decision.paragraph(d).contains("Beside the gate"), Decision.paragraph(d));
+    }
+
+    /** All pass, with the auto-reconnect under the Expected Outcomes' 1 s (the gate asks only < 2 s). */
+    static List<Results.Row> successful() {
+        return all(drop(Criterion.RECONNECT_MS), add(row("S4_degradation", "restart", "api", Criterion.RECONNECT_MS, 500))).apply(allPass());
+    }
+
+    @Test
+    void expectedOutcomesClassification() {
+        assertEquals(Decision.Classification.SUCCESS, Decision.evaluate(successful()).expected().classification());
+        // the seed's Failure scenario lists Pub/Sub loss > 1 %
+        List<Results.Row> lossy = new ArrayList<>(successful());
+        lossy.add(row("S2_pubsub", "reconnect", "jedis", Criterion.PUBSUB_LOSS_PCT, 12.5));
+        Decision.Result d = Decision.evaluate(lossy);
+        assertEquals(Decision.Classification.FAILURE, d.expected().classification());
+        assertTrue(d.expected().reasons().get(0).contains("Pub/Sub message loss > 1 %"), d.expected().reasons().toString());
+        assertEquals(Outcome.ALTERNATIVE, d.leaf(), "the tree classes delivery as functional");
+        String why = d.disagreement().orElseThrow();
+        assertTrue(why.contains("Failure") && why.contains("Consider an alternative"), why);
+        assertTrue(Decision.paragraph(d).contains(why));
+        // a loss under 1 % fails the criterion but is not the Failure scenario
+        List<Results.Row> small = new ArrayList<>(successful());
+        small.add(row("S2_pubsub", "reconnect", "jedis", Criterion.PUBSUB_LOSS_PCT, 0.5));
+        assertEquals(Decision.Classification.SUCCESS, Decision.evaluate(small).expected().classification());
+        // Partial: latency above target
+        assertEquals(Decision.Classification.PARTIAL, Decision.evaluate(failAll(Criterion.GET_P50_MS).apply(successful())).expected().classification());
+        assertTrue(Decision.evaluate(failAll(Criterion.GET_P50_MS).apply(successful())).disagreement().isEmpty(), "Dragonfly = Partial");
+        // Failure: 5xx with Redis down, connection errors under load
+        assertEquals(Decision.Classification.FAILURE, Decision.evaluate(failAll(Criterion.DEGRADED_5XX).apply(successful())).expected().classification());
+        assertEquals(Decision.Classification.FAILURE, Decision.evaluate(failAll(Criterion.POOL_ERRORS).apply(successful())).expected().classification());
+        // Success asks auto-reconnect < 1 s where the gate asks < 2 s
+        Decision.Result slow = Decision.evaluate(allPass()); // reconnect just under 2 s
+        assertEquals(Outcome.PROCEED_REDIS, slow.outcome());
+        assertEquals(Decision.Classification.PARTIAL, slow.expected().classification());
+        assertTrue(slow.disagreement().isPresent());
+        // inconclusive where it decides: undecided
+        assertEquals(Decision.Classification.UNDECIDED, Decision.evaluate(inconclusiveAll(Criterion.GET_P50_MS).apply(successful())).expected().classification());
+        assertEquals(Decision.Classification.UNDECIDED, Decision.evaluate(List.of()).expected().classification());
+    }
 }

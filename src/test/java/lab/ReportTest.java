@@ -133,16 +133,16 @@ class ReportTest {
         Path bad = dir.resolve("data/S9_bad");
         Files.createDirectories(bad);
         Files.copy(data.resolve("S2_pubsub/run.csv"), bad.resolve("run.csv"));
-        Files.writeString(bad.resolve("metrics.csv"), String.join(",", Results.METRICS_COLUMNS) + "\nS9_bad,t,jedis,get_p50,ms,0.5,5,<\n");
+        Files.writeString(bad.resolve("metrics.csv"), String.join(",", Results.METRICS_COLUMNS_V1) + "\nS9_bad,t,jedis,get_p50,ms,0.5,5,<\n");
         assertOneLineError(report(dir.resolve("data"), dir.resolve("RESULTS.md")), "malformed CSV", "line 2");
 
-        Files.writeString(bad.resolve("metrics.csv"), String.join(",", Results.METRICS_COLUMNS) + "\nS9_bad,t,jedis,get_p50,ms,fast,5,<,PASS,GET_P50_MS\n");
+        Files.writeString(bad.resolve("metrics.csv"), String.join(",", Results.METRICS_COLUMNS_V1) + "\nS9_bad,t,jedis,get_p50,ms,fast,5,<,PASS,GET_P50_MS\n");
         assertOneLineError(report(dir.resolve("data"), dir.resolve("RESULTS.md")), "malformed CSV", "not a number");
 
         Files.writeString(bad.resolve("metrics.csv"), "scenario,value\nS9_bad,1\n");
         assertOneLineError(report(dir.resolve("data"), dir.resolve("RESULTS.md")), "malformed CSV", "columns");
 
-        Files.writeString(bad.resolve("metrics.csv"), String.join(",", Results.METRICS_COLUMNS) + "\nS9_bad,t,jedis,get_p50,ms,0.5,5,<,PASS,NO_SUCH_CRITERION\n");
+        Files.writeString(bad.resolve("metrics.csv"), String.join(",", Results.METRICS_COLUMNS_V1) + "\nS9_bad,t,jedis,get_p50,ms,0.5,5,<,PASS,NO_SUCH_CRITERION\n");
         assertOneLineError(report(dir.resolve("data"), dir.resolve("RESULTS.md")), "malformed CSV", "unknown criterion");
         assertFalse(Files.exists(dir.resolve("RESULTS.md")), "no report from bad data");
     }

@@ -49,6 +49,11 @@ class S2PubsubTest {
         rows.stream().filter(r -> !r.get("criterion").isEmpty()).forEach(r ->
                 assertEquals(Criterion.valueOf(r.get("criterion")).evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
         assertTrue(rows.stream().anyMatch(r -> r.get("test").equals("reconnect") && r.get("criterion").equals("PUBSUB_LOSS_PCT")));
+        // loss is a zero-count criterion: the count with the 95 % upper bound on the rate it allows
+        rows.stream().filter(r -> r.get("criterion").equals("PUBSUB_LOSS_PCT")).forEach(r -> {
+            assertTrue(r.get("interval").startsWith("clopper-pearson-95"), r.toString());
+            assertTrue(Double.parseDouble(r.get("ci_high")) > Double.parseDouble(r.get("value")), "upper bound above the count: " + r);
+        });
         List<Map<String, String>> ramp = ScriptRun.csv(dir.resolve("ramp.csv"));
         assertFalse(ramp.isEmpty());
         for (Map<String, String> r : ramp) assertTrue(Double.parseDouble(r.get("published")) > 0, r.toString());

@@ -36,14 +36,15 @@ class S5EvictionTest {
         for (String test : List.of("lru_samples5", "lru_samples10")) {
             assertTrue(m(test, "evicted_keys") > 0, test + ": no eviction");
             assertEquals(0, m(test, "oom_errors"), test + ": OOM errors reached the client under allkeys-lru");
-            assertEquals(1, m(test, "policy_is_allkeys_lru"), test);
+            assertEquals(1, m(test, "setup_policy_is_allkeys_lru"), test);
+            assertEquals("INFO", status(test, "setup_policy_is_allkeys_lru"), "a check of the lab's set-up, not a criterion");
             double rate = m(test, "eviction_rate");
             assertEquals(100.0 * m(test, "evicted_keys") / m(test, "keys_written"), rate, 1e-6, "rate definition");
             assertTrue(rate > 10, test + ": writing 150% of maxmemory must evict more than 10% of keys, got " + rate);
             // every key written is either still there or was evicted
             assertEquals(m(test, "keys_written"), m(test, "keys_end") + m(test, "evicted_keys"), test + ": keys do not add up");
             assertTrue(m(test, "used_memory_peak_bytes") <= m(test, "maxmemory_bytes") * 1.1, test + ": used_memory far above maxmemory");
-            assertEquals("INFO", status(test, "eviction_rate"), "the overfill rate is context; steady_fit carries the guideline");
+            assertEquals("FAIL", status(test, "eviction_rate"), "the plan's fill (150 % of maxmemory) judged against Risk 5's 10 %");
             assertEquals("PASS", status(test, "oom_errors"));
         }
     }
@@ -69,7 +70,7 @@ class S5EvictionTest {
     @Test
     void steadyStateThatFitsDoesNotEvict() {
         assertEquals(0, m("steady_fit", "evicted_keys"));
-        assertEquals("PASS", status("steady_fit", "eviction_rate"));
+        assertEquals("INFO", status("steady_fit", "eviction_rate"), "steady states are context for Risk 5");
         assertTrue(m("steady_overflow", "evicted_keys") > 0, "a working set of 120% of maxmemory must evict");
         assertTrue(m("steady_overflow", "hit_rate_pct") < 100);
     }
