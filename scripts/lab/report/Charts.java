@@ -83,6 +83,7 @@ public final class Charts {
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setSeriesColors(PALETTE);
         c.getStyler().setAvailableSpaceFill(0.7).setOverlapped(false);
+        c.getStyler().setLabelsVisible(true);
         c.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         return c;
     }
@@ -127,7 +128,7 @@ public final class Charts {
         c.addAnnotation(l);
         c.getStyler().setAnnotationLineColor(new Color(90, 90, 90)).setAnnotationLineStroke(
                 new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
-        overlay(c, o -> o.text(label, o.x(x) + 3, o.top() + 12 + 13 * row, new Color(60, 60, 60)));
+        overlay(c, o -> o.label(label, o.x(x) - 5, o.top() + 8 + 13 * row, new Color(60, 60, 60)));
     }
 
     /** Shades [x0, x1] over the whole plot height (a phase), its label at the top. */
@@ -190,6 +191,7 @@ public final class Charts {
 
     /** Bars with error bars where a confidence interval is known (ci = {low, high} per value, or null). */
     static void barSeries(CategoryChart c, String name, List<String> categories, double[] values, double[][] ci) {
+        values = Arrays.stream(values).map(v -> Double.isNaN(v) ? 0 : v).toArray();   // callers name what was not measured
         if (ci == null) {
             c.addSeries(name, categories, Arrays.stream(values).boxed().toList());
             return;

@@ -219,14 +219,14 @@ final class ScriptCharts {
                 double downMs = Double.NaN;
                 for (String cl : run.clients("restart")) if (Double.isNaN(downMs)) downMs = run.value("restart", cl, "server_down");
                 double end = Double.isNaN(downMs) ? lastError + 1 : firstError + Math.max(1, downMs / 1000);
-                band(c, firstError, end, new Color(214, 39, 40), "server down", 0, 1);
-                marker(c, firstError, "kill");
-                marker(c, end, "restart" + (Double.isNaN(downMs) ? "" : String.format(java.util.Locale.ROOT, " (down %.0f ms)", downMs)));
+                band(c, firstError, end, new Color(214, 39, 40), "", 0, 1);
+                marker(c, firstError, 0, "kill");
+                marker(c, end, 1, "restart" + (Double.isNaN(downMs) ? "" : String.format(java.util.Locale.ROOT, " (down %.0f ms)", downMs)));
             }
             threshold(c, Criterion.GET_P99_MS, 0, maxT);
             out.add(new Named("restart_timeline", c.getTitle(), c));
         }
-        List<String> variants = run.clients("restart");
+        List<String> variants = run.clients("restart").stream().filter(v -> !Double.isNaN(run.value("restart", v, "failed_requests_pct"))).toList();
         if (!variants.isEmpty()) {
             double[] pct = variants.stream().mapToDouble(v -> run.value("restart", v, "failed_requests_pct")).toArray();
             double[][] ci = new double[variants.size()][];
@@ -263,7 +263,7 @@ final class ScriptCharts {
         Csv.Table t = run.table("degradation_timeline.csv");
         for (Map.Entry<String, List<List<String>>> g : groupBy(t, "client").entrySet()) {
             List<List<String>> rows = g.getValue();
-            XYChart c = xy("S4 " + g.getKey() + ": tier serving each request as Redis goes up / down / hung; top strip: breaker (green closed, yellow half-open, red open)",
+            XYChart c = xy("S4 " + g.getKey() + ": serving tier per second, Redis up/down/hung (top: breaker green=closed, yellow=half-open, red=open)",
                     "time (s)", "requests per 1 s window");
             c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
             int n = rows.size();
@@ -347,6 +347,7 @@ final class ScriptCharts {
     // ------------------------------------------------------------------ S5: does allkeys-lru keep memory under maxmemory and the hot keys?
 
     static void s5(Run run, List<Named> out) {
+        Named evicted = null;
         if (run.has("eviction_timeline.csv")) {
             Csv.Table t = run.table("eviction_timeline.csv");
             XYChart mem = xy("S5 Redis memory while writing 150% of maxmemory, per eviction setting", "written (MB)", "used_memory (MB)");
@@ -366,7 +367,7 @@ final class ScriptCharts {
             }
             if (!Double.isNaN(maxMemMb)) threshold(mem, maxMemMb, String.format(java.util.Locale.ROOT, "maxmemory %.0f MB", maxMemMb), 0, maxWritten);
             out.add(new Named("memory", mem.getTitle(), mem));
-            out.add(new Named("evicted", ev.getTitle(), ev));
+            evicted = new Named("evicted", ev.getTitle(), ev);
         }
         if (run.has("survival.csv")) {
             Csv.Table t = run.table("survival.csv");
@@ -385,6 +386,7 @@ final class ScriptCharts {
             c.getStyler().setYAxisMin(0.0).setYAxisMax(105.0);
             out.add(new Named("survival", c.getTitle(), c));
         }
+        if (evicted != null) out.add(evicted);
     }
 
     // ------------------------------------------------------------------ E1: how far off is expiry when instance clocks are skewed?
@@ -392,7 +394,7 @@ final class ScriptCharts {
     static void e1(Run run, List<Named> out) {
         if (!run.has("expiry_samples.csv")) return;
         Csv.Table t = run.table("expiry_samples.csv");
-        XYChart c = xy("E1 Expiry error per TTL strategy vs the writer's clock offset (max |observed - expected TTL|)",
+        XYChart c = xy("E1 Max expiry error per TTL strategy vs the writer's clock offset",
                 "writer clock offset (ms)", "max |expiry error| (ms, log scale)");
         c.getStyler().setYAxisLogarithmic(true);
         double lo = 0, hi = 0;
@@ -594,13 +596,13 @@ final class ScriptCharts {
         }
         if (run.has("timeline.csv")) {
             Csv.Table t = run.table("timeline.csv");
-            XYChart c = xy("Q3 P99 over time per persistence mode; forks counted from INFO (times not recorded)", "time (s)", "P99 response time (ms, log scale)");
-            c.getStyler().setYAxisLogarithmic(true);
+            XYChart c = xy("Q3 P99 per 1 s window per persistence mode (forks counted from INFO; their times are not recorded)", "time (s)", "P99 response time (ms)");
+            c.getStyler().setYAxisMin(0.0);
             for (Map.Entry<String, List<List<String>>> g : groupBy(t, "test", "client").entrySet()) {
                 List<List<String>> rows = dropPartialLast(g.getValue(), r -> t.num(r, "ok") + t.num(r, "errors"));
                 String[] k = g.getKey().split(" ");
                 double forks = run.value(k[0], k[1], "forks_during_measure"), bg = run.value(k[0], k[1], "rdb_bgsave_in_progress_pct");
-                String name = k[0] + ", " + k[1] + (Double.isNaN(forks) ? "" : " (" + (long) forks + " forks"
+                String name = k[0] + ", " + k[1] + (Double.isNaN(forks) ? "" : " (" + (long) forks + (forks == 1 ? " fork" : " forks")
                         + (Double.isNaN(bg) || bg == 0 ? "" : String.format(java.util.Locale.ROOT, ", BGSAVE %.0f%% of the time", bg)) + ")");
                 List<double[]> pts = new ArrayList<>();
                 for (List<String> r : rows) pts.add(new double[] {t.num(r, "t_s"), t.num(r, "p99_ms")});
@@ -623,10 +625,19 @@ final class ScriptCharts {
         for (String[] m : new String[][] {{"cut_loss_pct", "messages lost across a connection cut (%)", "loss"}, {"propagation_p99", "propagation P99 (ms)", "propagation"}}) {
             CategoryChart c = bars("X1 " + (m[2].equals("loss") ? "Invalidations lost across a real cut, per channel" : "Propagation P99 per invalidation channel"),
                     "mechanism", m[1]);
+            // a combination the run could not measure is drawn as 0 and named under its bar, never passed off as a measured 0
+            List<String> labels = new ArrayList<>();
+            for (String mech : mechanisms) {
+                List<String> na = clients.stream().filter(cl -> Double.isNaN(cell(t, mech, cl, m[0]))).toList();
+                labels.add(mech + (na.isEmpty() ? "" : " (" + String.join(", ", na) + ": not measured)"));
+            }
             for (String cl : clients) {
                 double[] v = new double[mechanisms.size()];
-                for (int i = 0; i < v.length; i++) v[i] = cell(t, mechanisms.get(i), cl, m[0]);
-                barSeries(c, cl, mechanisms, v, null);
+                for (int i = 0; i < v.length; i++) {
+                    double x = cell(t, mechanisms.get(i), cl, m[0]);
+                    v[i] = Double.isNaN(x) ? 0 : x;
+                }
+                barSeries(c, cl, labels, v, null);
             }
             c.getStyler().setYAxisMin(0.0);
             out.add(new Named(m[2], c.getTitle(), c));
@@ -636,11 +647,10 @@ final class ScriptCharts {
     static double cell(Csv.Table t, String mechanism, String client, String metric) {
         for (List<String> r : t.rows()) {
             if (t.str(r, "mechanism").equals(mechanism) && t.str(r, "client").equals(client) && t.str(r, "metric").equals(metric)) {
-                double v = t.num(r, "value");
-                return Double.isNaN(v) ? 0 : v;
+                return t.str(r, "status").equals("MISSING") ? Double.NaN : t.num(r, "value");
             }
         }
-        return 0;
+        return Double.NaN;
     }
 
     // ------------------------------------------------------------------ X2: where is the knee, and how far from the server's own limit?

@@ -36,6 +36,8 @@ class ReportTest {
         s2.info("propagation", "lettuce", "messages", "count", 5000);
         Results.Table timeline = s2.table("timeline.csv", "scenario", "test", "client", "t_s", "ok", "errors", "p50_ms", "p99_ms", "max_ms");
         for (int t = 0; t < 10; t++) timeline.row("S2_pubsub", "restart", "jedis", t, 100, t == 4 ? 7 : 0, 0.2 + t / 100.0, 1.5, 3.0);
+        Results.Table spectra = s2.table("spectra.csv", "scenario", "test", "client", "op", "percentile", "value_ns", "count_at_or_below");
+        for (double p : new double[] {0, 50, 90, 99, 99.9, 100}) spectra.row("S2_pubsub", "basic", "lettuce", "propagation", p, (long) (100_000 * (1 + p)), (long) (p * 50));
         s2.finish();
 
         Results s3 = new Results("S3_pool", data.resolve("S3_pool"));
@@ -43,6 +45,7 @@ class ReportTest {
         s3.check("sustained", "lettuce", "achieved_rate", 99.97, Criterion.THROUGHPUT_RPS);
         s3.check("sustained", "lettuce", "get_p99", 2.75, Criterion.GET_P99_MS);
         s3.check("restart", "lettuce", "reconnect", 512.5, Criterion.RECONNECT_MS);
+        s3.check("restart", "lettuce", "failed_requests_pct", 0.4, Criterion.FAILED_REQUESTS_PCT);
         Results.Table curve = s3.table("knee.csv", "scenario", "client", "rate_rps", "p99_ms", "errors");
         for (int r = 100; r <= 500; r += 100) curve.row("S3_pool", "lettuce", r, r / 50.0, 0);
         s3.finish();
@@ -103,7 +106,7 @@ class ReportTest {
         assertTrue(md.contains("(docs/charts/overview.png)"), "overview chart in RESULTS.md");
         assertTrue(Files.size(charts.resolve("overview.png")) > 1000);
         for (String png : List.of("S1_basic/get_spectrum.png", "S1_basic/set_spectrum.png", "S1_basic/del_spectrum.png",
-                "S2_pubsub/propagation_spectrum.png", "S3_pool/restart_timeline.png")) {
+                "S2_pubsub/propagation_spectrum.png", "S3_pool/restart_failed_pct.png")) {
             assertTrue(Files.size(charts.resolve(png)) > 1000, png);
             String page = Files.readString(outDir.resolve("docs/results/" + png.substring(0, png.indexOf('/')) + ".md"));
             assertTrue(page.contains("(../charts/" + png + ")"), "page links " + png);
