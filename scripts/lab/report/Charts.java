@@ -84,6 +84,7 @@ public final class Charts {
         c.getStyler().setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setSeriesColors(PALETTE);
         c.getStyler().setAvailableSpaceFill(0.7).setOverlapped(false);
         c.getStyler().setLabelsVisible(true);
+        c.getStyler().setYAxisDecimalPattern("#,##0.##");   // bar labels too: a chart is read, not audited
         c.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         return c;
     }
