@@ -174,6 +174,27 @@ public final class Charts {
         return lo > hi ? new double[] {0, 1} : new double[] {lo, hi};
     }
 
+    /**
+     * A log y axis only where the data spans decades: under 1.5 decades a log axis shows one tick label
+     * or none, so the axis turns linear from 0 (and its title loses "log scale").
+     */
+    static void logOnlyOverDecades(XYChart c) {
+        if (!c.getStyler().isYAxisLogarithmic()) return;
+        double lo = Double.MAX_VALUE, hi = 0;
+        for (XYSeries s : c.getSeriesMap().values()) {
+            for (double y : s.getYData()) {
+                if (y > 0) {
+                    lo = Math.min(lo, y);
+                    hi = Math.max(hi, y);
+                }
+            }
+        }
+        if (hi == 0 || hi / lo >= Math.pow(10, 1.5)) return;
+        c.getStyler().setYAxisLogarithmic(false);
+        c.getStyler().setYAxisMin(0.0);
+        c.setYAxisTitle(c.getYAxisTitle().replace(", log scale", ""));
+    }
+
     /** The criterion's threshold across the series drawn so far. */
     static void threshold(XYChart c, Criterion k) {
         double[] e = xExtent(c);

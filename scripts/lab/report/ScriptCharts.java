@@ -100,6 +100,7 @@ final class ScriptCharts {
             case "X2" -> x2(run, out);
             default -> { }
         }
+        for (Named n : out) if (n.chart() instanceof XYChart xy && !n.id().equals("overview")) Charts.logOnlyOverDecades(xy);
         return out;
     }
 
