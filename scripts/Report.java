@@ -269,11 +269,6 @@ public class Report implements Callable<Integer> {
         return r.name() + (t == null ? "" : " — " + t);
     }
 
-    /** GitHub-style heading anchor. */
-    static String anchor(Run r) {
-        return title(r).toLowerCase().replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
-    }
-
     /** RESULTS.md's section of a script: its criteria, its key charts, the link to its page. */
     static void summary(StringBuilder md, Run run, Path base, Path pageDir, Path chartDir) {
         md.append("### ").append(title(run)).append("\n\n");
