@@ -282,6 +282,14 @@ public class Report implements Callable<Integer> {
                         : e.getValue().stream().anyMatch(r -> r.status() == Criterion.Status.MISSING) ? Criterion.Status.MISSING : Criterion.Status.PASS;
                 cs.add(new Decision.CriterionResult(e.getKey(), Decision.category(e.getKey()), Decision.gates(e.getKey()), st, e.getValue()));
             }
+            long rows = cs.stream().mapToLong(c -> c.rows().size()).sum();
+            long pass = cs.stream().flatMap(c -> c.rows().stream()).filter(r -> r.status() == Criterion.Status.PASS).count();
+            List<String> failing = cs.stream().filter(c -> c.status() != Criterion.Status.PASS).map(c -> {
+                Results.Row w = worst(c);
+                return c.criterion().name() + " " + Results.num(w.value()) + " " + w.unit() + " (" + w.test() + " " + w.client() + ") vs " + c.criterion().targetText();
+            }).toList();
+            md.append("**").append(pass).append('/').append(rows).append(" criterion rows pass**")
+                    .append(failing.isEmpty() ? "." : "; not passing: " + cell(String.join("; ", failing)) + ".").append("\n\n");
             criteriaTable(md, cs);
             md.append('\n');
         } else {
