@@ -276,22 +276,26 @@ public class Report implements Callable<Integer> {
         Map<Criterion, List<Results.Row>> by = new LinkedHashMap<>();
         for (Results.Row r : run.rows()) if (r.criterion() != null) by.computeIfAbsent(r.criterion(), k -> new ArrayList<>()).add(r);
         if (!by.isEmpty()) {
-            List<Decision.CriterionResult> cs = new ArrayList<>();
+            // the script's own rows per criterion (the decision's CriterionResult spans every script)
+            long rows = 0, pass = 0;
+            List<String> failing = new ArrayList<>();
+            StringBuilder table = new StringBuilder("| Criterion | Target | Worst measured | Rows | Status |\n|---|---|---|---|---|\n");
             for (Map.Entry<Criterion, List<Results.Row>> e : by.entrySet()) {
-                Criterion.Status st = e.getValue().stream().anyMatch(r -> r.status() == Criterion.Status.FAIL) ? Criterion.Status.FAIL
-                        : e.getValue().stream().anyMatch(r -> r.status() == Criterion.Status.MISSING) ? Criterion.Status.MISSING : Criterion.Status.PASS;
-                cs.add(new Decision.CriterionResult(e.getKey(), Decision.category(e.getKey()), Decision.gates(e.getKey()), st, e.getValue()));
+                Criterion k = e.getKey();
+                Results.Row w = Overview.worst(k, e.getValue());
+                long p = e.getValue().stream().filter(r -> r.status() == Criterion.Status.PASS).count();
+                rows += e.getValue().size();
+                pass += p;
+                if (w.status() != Criterion.Status.PASS) {
+                    failing.add(k.name() + " " + Results.num(w.value()) + " " + w.unit() + " (" + w.test() + " " + w.client() + ") vs " + k.targetText());
+                }
+                table.append("| ").append(cell(k.description)).append(" | ").append(cell(k.targetText())).append(" | ")
+                        .append(cell(Results.num(w.value()) + " " + w.unit() + " (" + w.test() + " " + w.client() + ")")).append(" | ")
+                        .append(p).append('/').append(e.getValue().size()).append(" pass | ").append(status(w.status())).append(" |\n");
             }
-            long rows = cs.stream().mapToLong(c -> c.rows().size()).sum();
-            long pass = cs.stream().flatMap(c -> c.rows().stream()).filter(r -> r.status() == Criterion.Status.PASS).count();
-            List<String> failing = cs.stream().filter(c -> c.status() != Criterion.Status.PASS).map(c -> {
-                Results.Row w = worst(c);
-                return c.criterion().name() + " " + Results.num(w.value()) + " " + w.unit() + " (" + w.test() + " " + w.client() + ") vs " + c.criterion().targetText();
-            }).toList();
             md.append("**").append(pass).append('/').append(rows).append(" criterion rows pass**")
                     .append(failing.isEmpty() ? "." : "; not passing: " + cell(String.join("; ", failing)) + ".").append("\n\n");
-            criteriaTable(md, cs);
-            md.append('\n');
+            md.append(table).append('\n');
         } else {
             md.append("No criterion of the plan is judged by this script; its measurements are context (see its page).\n\n");
         }

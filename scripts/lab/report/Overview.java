@@ -42,15 +42,19 @@ public final class Overview {
 
     /** The row furthest on the wrong side of the target (a FAIL first, a MISSING next). */
     public static Results.Row worst(Decision.CriterionResult c) {
-        if (c.rows().isEmpty()) return null;
-        Criterion k = c.criterion();
-        Comparator<Results.Row> bad = Comparator.comparingInt((Results.Row r) -> r.status() == Criterion.Status.FAIL ? 2 : r.status() == Criterion.Status.MISSING ? 1 : 0)
+        return worst(c.criterion(), c.rows());
+    }
+
+    /** The row of {@code rows} furthest on the wrong side of k's target (a FAIL first, then any other status than PASS). */
+    public static Results.Row worst(Criterion k, List<Results.Row> rows) {
+        if (rows.isEmpty()) return null;
+        Comparator<Results.Row> bad = Comparator.comparingInt((Results.Row r) -> r.status() == Criterion.Status.FAIL ? 2 : r.status() != Criterion.Status.PASS ? 1 : 0)
                 .thenComparingDouble(r -> Double.isNaN(r.value()) ? 0 : switch (k.cmp) {
                     case LT, LE -> r.value();
                     case GT, GE -> -r.value();
                     case EQ -> Math.abs(r.value() - k.target);
                 });
-        return c.rows().stream().max(bad).orElseThrow();
+        return rows.stream().max(bad).orElseThrow();
     }
 
     /** Three significant digits, enough to read a chart. */
