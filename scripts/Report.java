@@ -5,13 +5,14 @@
 //SOURCES lab/report/*.java
 //
 // RESULTS.md from data/ (POC1_redis_integration.md, "Template: RESULTS.md" and "Phase 4: Analysis &
-// Decision"): the run environment, one section per script with its criteria, latency and other
-// measurements, the charts of its CSV tables (PNG), the decision through lab.Decision, and next steps.
-// Everything comes from data/<script>/{metrics,run}.csv and the chart tables beside them; running it
-// again on the same data changes nothing (no generation time, stable order, PNGs rewritten only when
-// their bytes change).
+// Decision"), short enough to read: the environment, the decision through lab.Decision with its path
+// and the overview chart (every criterion against its threshold), then per script its criteria and
+// its key charts. Everything else (all rows, every chart) is on one generated page per script,
+// docs/results/<script>.md; the charts (lab.report) are under docs/charts/. Everything comes from
+// data/<script>/{metrics,run}.csv and the tables beside them; running it again on the same data
+// changes nothing (no generation time, stable order, files rewritten only when their bytes change).
 //
-//   ./jbang scripts/Report.java                          data/ -> RESULTS.md + docs/charts/
+//   ./jbang scripts/Report.java                          data/ -> RESULTS.md + docs/results/ + docs/charts/
 //   ./jbang scripts/Report.java --data /tmp/d --out /tmp/r/RESULTS.md
 //
 // Exit 0 when written; 2 on a missing or malformed CSV (one line naming the file).
@@ -31,6 +32,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import lab.report.Charts;
+import lab.report.Overview;
 import lab.Criterion;
 import lab.Csv;
 import lab.Decision;
@@ -43,7 +45,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "Report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Generates RESULTS.md (and its PNG charts) from the CSV files of every data/<script>/ folder, with the seed's decision.")
+        description = "Generates RESULTS.md, one page per script (docs/results/) and the PNG charts (docs/charts/) from the CSV files of every data/<script>/ folder, with the seed's decision.")
 public class Report implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "data", description = "Folder holding one <script>/metrics.csv folder per run (default: ${DEFAULT-VALUE}).")
@@ -73,30 +75,63 @@ public class Report implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path chartDir = charts != null ? charts : out.toAbsolutePath().getParent().resolve("docs").resolve("charts");
+        Path base = out.toAbsolutePath().getParent();
+        Path chartDir = (charts != null ? charts : base.resolve("docs").resolve("charts")).toAbsolutePath();
+        Path pageDir = base.resolve("docs").resolve("results");
         List<Run> runs = load(data);
         String runKinds = runKinds(runs, allowQuick);
         List<Results.Row> all = runs.stream().flatMap(r -> r.rows().stream()).toList();
         Decision.Result decision = Decision.evaluate(all);
+        Charts.Named overview = Overview.chart(decision, ci(runs));
 
         StringBuilder md = new StringBuilder();
         header(md, runs);
         md.append(runKinds);
-        decision(md, decision);
-        environment(md, runs);
-        for (Run r : runs) scenario(md, r, out.toAbsolutePath().getParent(), chartDir);
+        environment(md, runs, base, pageDir);
+        decision(md, decision, link(base, chartDir.resolve(overview.id() + ".png")));
+        md.append("## Results per script\n\n");
+        for (Run r : runs) summary(md, r, base, pageDir, chartDir);
         nextSteps(md, decision, runs);
 
-        int written = writeCharts(runs, chartDir);
-        byte[] bytes = md.toString().getBytes(StandardCharsets.UTF_8);
-        boolean changed = !Files.exists(out) || !java.util.Arrays.equals(Files.readAllBytes(out), bytes);
-        if (changed) {
-            if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.write(out, bytes);
+        int written = writeCharts(runs, overview, chartDir);
+        int pages = 0;
+        for (Run r : runs) {
+            StringBuilder page = new StringBuilder();
+            scenario(page, r, pageDir, chartDir);
+            if (writeIfChanged(pageDir.resolve(r.name() + ".md"), page.toString())) pages++;
         }
+        removeStale(pageDir, ".md", runs.stream().map(r -> pageDir.resolve(r.name() + ".md")).collect(Collectors.toSet()));
+        boolean changed = writeIfChanged(out.toAbsolutePath(), md.toString());
         System.out.println("Decision: " + decision.outcomeText());
-        System.out.println((changed ? "wrote " : "unchanged ") + out + " (" + runs.size() + " runs, " + written + " chart(s) rewritten in " + chartDir + ")");
+        System.out.println((changed ? "wrote " : "unchanged ") + out + " (" + md.toString().getBytes(StandardCharsets.UTF_8).length / 1024 + " KB, " + runs.size()
+                + " runs, " + pages + " page(s) rewritten in " + pageDir + ", " + written + " chart(s) rewritten in " + chartDir + ")");
         return Lab.EXIT_PASS;
+    }
+
+    static boolean writeIfChanged(Path file, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (Files.exists(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) return false;
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+        return true;
+    }
+
+    /** The confidence interval of a metrics row when its run had trials (columns ci_low, ci_high), else null. */
+    static java.util.function.Function<Results.Row, double[]> ci(List<Run> runs) {
+        Map<String, double[]> by = new java.util.HashMap<>();
+        for (Run r : runs) {
+            Csv.Table t = Csv.read(r.dir().resolve("metrics.csv"));
+            if (!t.has("ci_low") || !t.has("ci_high")) continue;
+            for (List<String> row : t.rows()) {
+                double lo = t.num(row, "ci_low"), hi = t.num(row, "ci_high");
+                if (!Double.isNaN(lo) && !Double.isNaN(hi)) by.put(t.str(row, "scenario") + "\u0000" + t.str(row, "test") + "\u0000" + t.str(row, "client") + "\u0000" + t.str(row, "metric"), new double[] {lo, hi});
+            }
+        }
+        return row -> by.get(row.scenario() + "\u0000" + row.test() + "\u0000" + row.client() + "\u0000" + row.metric());
+    }
+
+    static String link(Path from, Path to) {
+        return from.toAbsolutePath().relativize(to.toAbsolutePath()).toString().replace('\\', '/');
     }
 
     // ------------------------------------------------------------------ input
@@ -178,10 +213,11 @@ public class Report implements Callable<Integer> {
         md.append("\n\n");
     }
 
-    static void decision(StringBuilder md, Decision.Result d) {
+    static void decision(StringBuilder md, Decision.Result d, String overviewPng) {
         md.append("## Decision\n\n");
         md.append("**").append(d.outcomeText()).append("**\n\n");
         md.append("Path through the seed's decision tree: ").append(d.path()).append("\n\n");
+        md.append("![Every criterion: worst measured value / threshold](").append(overviewPng).append(")\n\n");
         Decision.Outcome o = d.outcome();
         md.append(box(o == Decision.Outcome.PROCEED_REDIS)).append("✅ Proceed with Redis Standard\n");
         md.append(box(o == Decision.Outcome.BENCHMARK_DRAGONFLY)).append("🔄 Benchmark Dragonfly\n");
@@ -224,15 +260,7 @@ public class Report implements Callable<Integer> {
 
     /** The row furthest on the wrong side of the target (a FAIL first, a MISSING next). */
     static Results.Row worst(Decision.CriterionResult c) {
-        if (c.rows().isEmpty()) return null;
-        Criterion k = c.criterion();
-        Comparator<Results.Row> bad = Comparator.comparingInt((Results.Row r) -> r.status() == Criterion.Status.FAIL ? 2 : r.status() == Criterion.Status.MISSING ? 1 : 0)
-                .thenComparingDouble(r -> Double.isNaN(r.value()) ? 0 : switch (k.cmp) {
-                    case LT, LE -> r.value();
-                    case GT, GE -> -r.value();
-                    case EQ -> Math.abs(r.value() - k.target);
-                });
-        return c.rows().stream().max(bad).orElseThrow();
+        return Overview.worst(c);
     }
 
     static String evidence(List<Results.Row> rows) {
@@ -245,7 +273,7 @@ public class Report implements Callable<Integer> {
         return String.join("; ", parts);
     }
 
-    static void environment(StringBuilder md, List<Run> runs) {
+    static void environment(StringBuilder md, List<Run> runs, Path base, Path pageDir) {
         md.append("## Test Environment\n\n");
         for (String[] k : new String[][] {{"os", "OS"}, {"jvm", "JVM"}, {"cores", "CPU cores"}, {"max_heap_mb", "Max heap (MB)"},
                 {"redis_backend", "Redis backend"}, {"redis_version", "Redis version"}, {"hdrhistogram_version", "HdrHistogram"}}) {
@@ -254,7 +282,7 @@ public class Report implements Callable<Integer> {
         md.append("- Network: loopback (127.0.0.1)\n\n");
         md.append("| Script | Started (UTC) | Duration (s) | Criteria passed | Commit | Redis server |\n|---|---|---|---|---|---|\n");
         for (Run r : runs) {
-            md.append("| [").append(r.name()).append("](#").append(anchor(r)).append(") | ").append(cell(r.meta().getOrDefault("started_utc", "")))
+            md.append("| [").append(r.name()).append("](").append(link(base, pageDir.resolve(r.name() + ".md"))).append(") | ").append(cell(r.meta().getOrDefault("started_utc", "")))
                     .append(" | ").append(cell(r.meta().getOrDefault("duration_s", ""))).append(" | ").append(cell(r.meta().getOrDefault("passed", "")))
                     .append(" | ").append(cell(r.meta().getOrDefault("git_commit", ""))).append(" | ").append(cell(r.meta().getOrDefault("redis_server", ""))).append(" |\n");
         }
@@ -267,13 +295,50 @@ public class Report implements Callable<Integer> {
         return r.name() + (t == null ? "" : " — " + t);
     }
 
-    /** GitHub-style heading anchor. */
-    static String anchor(Run r) {
-        return title(r).toLowerCase().replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
+    /** RESULTS.md's section of a script: its criteria, its key charts, the link to its page. */
+    static void summary(StringBuilder md, Run run, Path base, Path pageDir, Path chartDir) {
+        md.append("### ").append(title(run)).append("\n\n");
+        String page = link(base, pageDir.resolve(run.name() + ".md"));
+        Map<Criterion, List<Results.Row>> by = new LinkedHashMap<>();
+        for (Results.Row r : run.rows()) if (r.criterion() != null) by.computeIfAbsent(r.criterion(), k -> new ArrayList<>()).add(r);
+        if (!by.isEmpty()) {
+            // the script's own rows per criterion (the decision's CriterionResult spans every script)
+            long rows = 0, pass = 0;
+            List<String> failing = new ArrayList<>();
+            StringBuilder table = new StringBuilder("| Criterion | Target | Worst measured | Rows | Status |\n|---|---|---|---|---|\n");
+            for (Map.Entry<Criterion, List<Results.Row>> e : by.entrySet()) {
+                Criterion k = e.getKey();
+                Results.Row w = Overview.worst(k, e.getValue());
+                long p = e.getValue().stream().filter(r -> r.status() == Criterion.Status.PASS).count();
+                rows += e.getValue().size();
+                pass += p;
+                if (w.status() != Criterion.Status.PASS) {
+                    failing.add(k.name() + " " + Results.num(w.value()) + " " + w.unit() + " (" + w.test() + " " + w.client() + ") vs " + k.targetText());
+                }
+                table.append("| ").append(cell(k.description)).append(" | ").append(cell(k.targetText())).append(" | ")
+                        .append(cell(Results.num(w.value()) + " " + w.unit() + " (" + w.test() + " " + w.client() + ")")).append(" | ")
+                        .append(p).append('/').append(e.getValue().size()).append(" pass | ").append(status(w.status())).append(" |\n");
+            }
+            md.append("**").append(pass).append('/').append(rows).append(" criterion rows pass**")
+                    .append(failing.isEmpty() ? "." : "; not passing: " + cell(String.join("; ", failing)) + ".").append("\n\n");
+            md.append(table).append('\n');
+        } else {
+            md.append("No criterion of the plan is judged by this script; its measurements are context (see its page).\n\n");
+        }
+        for (Charts.Named c : run.charts().subList(0, Math.min(KEY_CHARTS, run.charts().size()))) {
+            md.append("![").append(c.title().replace("]", ")")).append("](").append(link(base, chartDir.resolve(run.name()).resolve(c.id() + ".png"))).append(")\n\n");
+        }
+        md.append("All rows and all ").append(run.charts().size()).append(" chart(s): [").append(page).append("](").append(page).append(")\n\n");
     }
 
+    /** Charts of a script shown in RESULTS.md (the first ones: its key charts); the rest are on its page. */
+    static final int KEY_CHARTS = 2;
+
+    /** The script's page: parameters, every metrics row, every chart. */
     static void scenario(StringBuilder md, Run run, Path outDir, Path chartDir) {
-        md.append("## ").append(title(run)).append("\n\n");
+        md.append("# ").append(title(run)).append("\n\n");
+        md.append("> Generated by `./jbang scripts/Report.java` from `data/").append(run.name()).append("/`. Back to [RESULTS.md](")
+                .append(link(outDir, outDir.getParent().getParent().resolve("RESULTS.md"))).append(").\n\n");
         md.append("Data: `").append(run.name()).append("/` — started ").append(run.meta().getOrDefault("started_utc", "?"))
                 .append(", ").append(run.meta().getOrDefault("duration_s", "?")).append(" s");
         if (run.meta().containsKey("redis_server")) md.append(", Redis ").append(run.meta().get("redis_server"));
@@ -335,7 +400,7 @@ public class Report implements Callable<Integer> {
         }
         for (Charts.Named c : run.charts()) {
             Path png = chartDir.resolve(run.name()).resolve(c.id() + ".png");
-            String link = outDir.relativize(png.toAbsolutePath()).toString().replace('\\', '/');
+            String link = link(outDir, png);
             md.append("![").append(c.title().replace("]", ")")).append("](").append(link).append(")\n\n");
         }
     }
@@ -392,9 +457,12 @@ public class Report implements Callable<Integer> {
     // ------------------------------------------------------------------ charts
 
     /** Writes the PNGs whose bytes changed and removes PNGs of charts that no longer exist; returns how many were written. */
-    static int writeCharts(List<Run> runs, Path chartDir) throws IOException {
+    static int writeCharts(List<Run> runs, Charts.Named overview, Path chartDir) throws IOException {
         Set<Path> keep = new HashSet<>();
         int written = 0;
+        Path o = chartDir.resolve(overview.id() + ".png").toAbsolutePath();
+        keep.add(o);
+        if (Charts.writeIfChanged(o, Charts.png(overview.chart()))) written++;
         for (Run r : runs) {
             for (Charts.Named c : r.charts()) {
                 Path f = chartDir.resolve(r.name()).resolve(c.id() + ".png").toAbsolutePath();
@@ -402,14 +470,18 @@ public class Report implements Callable<Integer> {
                 if (Charts.writeIfChanged(f, Charts.png(c.chart()))) written++;
             }
         }
-        if (Files.isDirectory(chartDir)) {
-            try (var s = Files.walk(chartDir)) {
-                for (Path p : s.filter(p -> p.toString().endsWith(".png")).sorted().toList()) {
-                    if (!keep.contains(p.toAbsolutePath())) Files.delete(p);
-                }
+        removeStale(chartDir, ".png", keep);
+        return written;
+    }
+
+    /** Deletes the generated files (by extension) under dir that this run did not write: charts or pages of a run that is gone. */
+    static void removeStale(Path dir, String extension, Set<Path> keep) throws IOException {
+        if (!Files.isDirectory(dir)) return;
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.filter(p -> p.toString().endsWith(extension)).sorted().toList()) {
+                if (!keep.contains(p.toAbsolutePath())) Files.delete(p);
             }
         }
-        return written;
     }
 
     // ------------------------------------------------------------------ formatting

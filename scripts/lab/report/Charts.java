@@ -1,9 +1,11 @@
 //DEPS org.knowm.xchart:xchart:3.8.8
 package lab.report;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
 import java.io.IOException;
-import lab.Csv;
-import lab.LabException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,28 +14,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import lab.Criterion;
+import lab.Csv;
+import lab.LabException;
+import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Annotation;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Charts of a data folder's tables (XChart), shared by the report (PNG files) and the notebooks (inline).
- * Charts are chosen by file name and columns, never by script, so a new script's tables are drawn
- * without changes here:
- *
- * <ul>
- *   <li>{@code spectra.csv}: percentile spectrum, one chart per test, one series per client/op;</li>
- *   <li>{@code timeline.csv}: fixed-rate P50/P99 latency per window over time, one chart per test;</li>
- *   <li>any other table: x = {@code t_s} when present (a time series), else its first numeric column;
- *       every other numeric column is a y, grouped into one chart per unit (the {@code _ms}, {@code _mb},
- *       {@code _pct}... part of its name; columns without a unit are counts); series are the
- *       combinations of the text columns (scenario excluded).</li>
- * </ul>
+ * The kinds of chart the scripts share (XChart), used by the report (PNG files) and the notebooks
+ * (inline): a latency percentile spectrum, a timeline with phases shaded and faults marked, bars
+ * with confidence intervals, and the plan's threshold drawn as a dashed red line taken from
+ * {@link Criterion}. What each script draws with them is in {@link ScriptCharts}: one to three
+ * charts per script, each answering the script's question.
  */
 public final class Charts {
     private Charts() {}
@@ -42,214 +46,261 @@ public final class Charts {
         System.setProperty("java.awt.headless", "true");
     }
 
-    /** A chart and a file-name-safe id, unique within a data folder. */
-    public record Named(String id, String title, XYChart chart) {}
+    /** A chart, a file-name-safe id unique within a data folder, and what it answers. */
+    public record Named(String id, String title, Chart<?, ?> chart) {}
 
-    static final int WIDTH = 900, HEIGHT = 480;
-    /** Name parts read as a unit, so columns with the same unit share an axis. */
-    static final Set<String> UNITS = Set.of("ms", "s", "us", "ns", "mb", "kb", "bytes", "pct", "percent", "rps", "ratio");
-    /**
-     * The y columns of a table where drawing every numeric column would hide the point (e.g. the TTL
-     * samples: the error, not the 1000 ms lifetime around it).
-     */
-    static final java.util.Map<String, List<String>> Y_COLUMNS = java.util.Map.of("ttl_samples.csv", List.of("error_ms"));
-    /** Tables that are not charted (the metrics, the run metadata). */
-    static final Set<String> SKIP = Set.of("metrics.csv", "run.csv");
-
-    /** Every chart of one data folder, in a stable order (file name, then test/group). */
+    /** The purpose-built charts of one data folder (by the script's name), in a stable order. */
     public static List<Named> forFolder(Path folder) {
-        List<Named> out = new ArrayList<>();
-        List<Path> files;
-        try (var s = Files.list(folder)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".csv") && !SKIP.contains(p.getFileName().toString())).sorted().toList();
-        } catch (IOException e) {
-            throw new LabException("cannot list " + folder + ": " + e.getMessage());
-        }
-        for (Path f : files) out.addAll(forTable(Csv.read(f)));
-        return out;
+        return ScriptCharts.of(folder);
     }
 
-    /** The charts of one table (empty when it has nothing numeric to draw). */
-    public static List<Named> forTable(Csv.Table t) {
-        String name = t.file().getFileName().toString();
-        String stem = name.substring(0, name.length() - 4);
-        if (t.rows().isEmpty()) return List.of();
-        if (name.equals("spectra.csv") || (t.has("percentile") && t.has("value_ns"))) return spectra(t, stem);
-        if (name.equals("timeline.csv") || (t.has("t_s") && t.has("p99_ms") && t.has("p50_ms"))) return timeline(t, stem);
-        return generic(t, stem);
+    static final int WIDTH = 1000, HEIGHT = 480;
+    static final Color THRESHOLD = new Color(200, 0, 0);
+    /** A fixed palette so the same data gives the same bytes. */
+    static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(148, 103, 189),
+            new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127), new Color(188, 189, 34), new Color(23, 190, 207),
+            new Color(214, 39, 40)};
+
+    // ------------------------------------------------------------------ chart kinds
+
+    static XYChart xy(String title, String xTitle, String yTitle) {
+        return xy(title, xTitle, yTitle, WIDTH, HEIGHT);
     }
 
-    // ------------------------------------------------------------------ percentile spectrum
-
-    static List<Named> spectra(Csv.Table t, String stem) {
-        List<Named> out = new ArrayList<>();
-        String scenario = t.str(t.rows().get(0), "scenario");
-        for (Map.Entry<String, List<List<String>>> test : groupBy(t, List.of("test")).entrySet()) {
-            XYChart c = chart(scenario + " " + test.getKey() + ": latency by percentile", "percentile as -log10(1 - p): 1 = P90, 2 = P99, 3 = P99.9", "latency (ms)");
-            c.getStyler().setYAxisLogarithmic(true);
-            // x = log10(1/(1-p)): 0 = P0, 1 = P90, 2 = P99, 3 = P99.9 (HdrHistogram's plot). Tick labels stay
-            // numeric: XChart's custom label function can loop while fitting labels on this axis.
-            c.getStyler().setXAxisDecimalPattern("0.#");
-            c.getStyler().setMarkerSize(0);
-            Map<String, List<double[]>> series = new TreeMap<>();
-            Csv.Table sub = new Csv.Table(t.file(), t.columns(), test.getValue());
-            for (List<String> r : test.getValue()) {
-                double p = t.num(r, "percentile");
-                if (p >= 100) continue;
-                String key = sub.has("op") ? t.str(r, "client") + " " + t.str(r, "op") : t.str(r, "client");
-                series.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {Math.log10(1 / (1 - p / 100)), t.num(r, "value_ns") / 1e6});
-            }
-            if (add(c, series)) out.add(new Named(id(stem, test.getKey()), c.getTitle(), c));
-        }
-        return out;
-    }
-
-    // ------------------------------------------------------------------ fixed-rate latency over time
-
-    static List<Named> timeline(Csv.Table t, String stem) {
-        List<Named> out = new ArrayList<>();
-        String scenario = t.str(t.rows().get(0), "scenario");
-        for (Map.Entry<String, List<List<String>>> test : groupBy(t, t.has("test") ? List.of("test") : List.of()).entrySet()) {
-            XYChart c = chart(scenario + " " + test.getKey() + ": latency per window over time", "time (s)", "latency (ms)");
-            Map<String, List<double[]>> series = new TreeMap<>();
-            for (List<String> r : test.getValue()) {
-                String client = t.has("client") ? t.str(r, "client") + " " : "";
-                double x = t.num(r, "t_s");
-                for (String col : List.of("p50_ms", "p99_ms", "max_ms")) {
-                    if (t.has(col)) series.computeIfAbsent(client + col.replace("_ms", ""), k -> new ArrayList<>()).add(new double[] {x, t.num(r, col)});
-                }
-            }
-            if (add(c, series)) out.add(new Named(id(stem, test.getKey()), c.getTitle(), c));
-            if (t.has("errors")) {
-                XYChart e = chart(scenario + " " + test.getKey() + ": ok and failed requests per window", "time (s)", "requests");
-                Map<String, List<double[]>> es = new TreeMap<>();
-                for (List<String> r : test.getValue()) {
-                    String client = t.has("client") ? t.str(r, "client") + " " : "";
-                    es.computeIfAbsent(client + "errors", k -> new ArrayList<>()).add(new double[] {t.num(r, "t_s"), t.num(r, "errors")});
-                    if (t.has("ok")) es.computeIfAbsent(client + "ok", k -> new ArrayList<>()).add(new double[] {t.num(r, "t_s"), t.num(r, "ok")});
-                }
-                if (add(e, es)) out.add(new Named(id(stem, test.getKey(), "requests"), e.getTitle(), e));
-            }
-        }
-        return out;
-    }
-
-    // ------------------------------------------------------------------ any other table
-
-    static List<Named> generic(Csv.Table t, String stem) {
-        List<String> numeric = new ArrayList<>(), text = new ArrayList<>();
-        for (String col : t.columns()) {
-            if (col.equals("scenario")) continue;
-            boolean isNum = t.rows().stream().allMatch(r -> isNumber(r.get(t.col(col))));
-            (isNum ? numeric : text).add(col);
-        }
-        if (numeric.size() < 2) return List.of();
-        String x = numeric.contains("t_s") ? "t_s" : numeric.get(0);
-        // a column that never changes (a parameter repeated on every row) is not a curve
-        numeric.removeIf(col -> !col.equals(x) && t.rows().stream().map(r -> r.get(t.col(col))).distinct().count() <= 1);
-        List<String> only = Y_COLUMNS.get(t.file().getFileName().toString());
-        if (only != null) numeric.removeIf(col -> !col.equals(x) && !only.contains(col));
-        String scenario = t.has("scenario") ? t.str(t.rows().get(0), "scenario") : stem;
-        Map<String, List<String>> byUnit = new TreeMap<>();
-        for (String col : numeric) if (!col.equals(x)) byUnit.computeIfAbsent(unit(col), u -> new ArrayList<>()).add(col);
-        List<Named> out = new ArrayList<>();
-        for (Map.Entry<String, List<String>> u : byUnit.entrySet()) {
-            Named one = genericChart(t, stem, scenario, x, text, u.getKey(), u.getValue(), u.getKey());
-            if (one != null) {
-                out.add(one);
-                continue;
-            }
-            // too many series for one chart: one chart per column of that unit
-            for (String y : u.getValue()) {
-                Named single = genericChart(t, stem, scenario, x, text, u.getKey(), List.of(y), y);
-                if (single != null) out.add(single);
-            }
-        }
-        return out;
-    }
-
-    /** One chart of the y columns against x, a series per text-column combination; null when it would be unreadable. */
-    static Named genericChart(Csv.Table t, String stem, String scenario, String x, List<String> text, String unit, List<String> ys, String idPart) {
-        XYChart c = chart(scenario + " " + stem + ": " + String.join(", ", ys) + " by " + x, x.equals("t_s") ? "time (s)" : x,
-                unit.equals("count") ? "count" : unit);
-        Map<String, List<double[]>> series = new TreeMap<>();
-        for (List<String> r : t.rows()) {
-            List<String> labels = new ArrayList<>();
-            for (String tc : text) labels.add(t.str(r, tc));
-            String prefix = String.join(" ", labels);
-            for (String y : ys) {
-                String key = (prefix.isEmpty() ? "" : prefix + " ") + (ys.size() > 1 || prefix.isEmpty() ? y : "");
-                series.computeIfAbsent(key.trim(), k -> new ArrayList<>()).add(new double[] {t.num(r, x), t.num(r, y)});
-            }
-        }
-        if (series.size() > 24) return null;
-        return add(c, series) ? new Named(id(stem, idPart), c.getTitle(), c) : null;
-    }
-
-    static String unit(String column) {
-        String[] parts = column.toLowerCase(Locale.ROOT).split("_");
-        if (parts.length == 1 && UNITS.contains(parts[0])) return parts[0];
-        for (int i = parts.length - 1; i >= 1; i--) if (parts[i - 1].equals("per") && UNITS.contains(parts[i])) return "per " + parts[i];
-        for (int i = parts.length - 1; i >= 1; i--) if (UNITS.contains(parts[i])) return parts[i];
-        return "count";
-    }
-
-    static boolean isNumber(String s) {
-        if (s.isEmpty() || s.equals("NaN")) return true;
-        try {
-            Double.parseDouble(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    // ------------------------------------------------------------------ common
-
-    static XYChart chart(String title, String x, String y) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+    static XYChart xy(String title, String xTitle, String yTitle, int width, int height) {
+        XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setChartBackgroundColor(java.awt.Color.WHITE);
-        c.getStyler().setMarkerSize(3);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setLegendLayout(Styler.LegendLayout.Vertical);
+        c.getStyler().setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setSeriesColors(PALETTE);
+        c.getStyler().setMarkerSize(6);
+        c.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+        c.getStyler().setAntiAlias(true);
         return c;
     }
 
-    /** Adds the series (NaN points dropped); a series whose x goes back is drawn as points. False if nothing to draw. */
-    static boolean add(XYChart c, Map<String, List<double[]>> series) {
-        boolean any = false;
-        for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
-            List<double[]> pts = s.getValue().stream().filter(p -> !Double.isNaN(p[0]) && !Double.isNaN(p[1])).toList();
-            if (c.getStyler().isYAxisLogarithmic()) pts = pts.stream().filter(p -> p[1] > 0).toList();
-            if (pts.isEmpty()) continue;
-            double[] xs = pts.stream().mapToDouble(p -> p[0]).toArray(), ys = pts.stream().mapToDouble(p -> p[1]).toArray();
-            XYSeries xy = c.addSeries(s.getKey().isEmpty() ? "value" : s.getKey(), xs, ys);
-            boolean monotonic = true;
-            for (int i = 1; i < xs.length; i++) if (xs[i] < xs[i - 1]) monotonic = false;
-            if (!monotonic || xs.length == 1) {
-                xy.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                xy.setMarker(SeriesMarkers.CIRCLE);
-            }
-            any = true;
-        }
-        return any;
+    static CategoryChart bars(String title, String xTitle, String yTitle) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setSeriesColors(PALETTE);
+        c.getStyler().setAvailableSpaceFill(0.7).setOverlapped(false);
+        c.getStyler().setLabelsVisible(true);
+        c.getStyler().setYAxisDecimalPattern("#,##0.##");   // bar labels too: a chart is read, not audited
+        c.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+        return c;
     }
 
-    static Map<String, List<List<String>>> groupBy(Csv.Table t, List<String> cols) {
+    /** A line (NaN and, on a log axis, non-positive points dropped); null when nothing is left to draw. */
+    static XYSeries line(XYChart c, String name, double[] x, double[] y) {
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(x[i]) || Double.isNaN(y[i]) || Double.isInfinite(x[i]) || Double.isInfinite(y[i])) continue;
+            if (c.getStyler().isYAxisLogarithmic() && y[i] <= 0) continue;
+            if (c.getStyler().isXAxisLogarithmic() && x[i] <= 0) continue;
+            pts.add(new double[] {x[i], y[i]});
+        }
+        if (pts.isEmpty()) return null;
+        XYSeries s = c.addSeries(name, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
+        s.setMarker(SeriesMarkers.NONE);
+        return s;
+    }
+
+    static XYSeries line(XYChart c, String name, List<double[]> pts) {
+        return line(c, name, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray());
+    }
+
+    /** The plan's target as a dashed red horizontal line across [x0, x1], named by the criterion's own text. */
+    static void threshold(XYChart c, Criterion k, double x0, double x1) {
+        threshold(c, k.target, "target " + k.targetText() + " (" + k.name() + ")", x0, x1);
+    }
+
+    static void threshold(XYChart c, double y, String label, double x0, double x1) {
+        XYSeries s = c.addSeries(label, new double[] {x0, x1}, new double[] {y, y});
+        s.setMarker(SeriesMarkers.NONE).setLineColor(THRESHOLD).setLineStyle(SeriesLines.DASH_DASH).setLineWidth(1.6f);
+    }
+
+    /** A fault or event: a vertical dashed line with its label at the top of the plot. */
+    static void marker(XYChart c, double x, String label) {
+        marker(c, x, 0, label);
+    }
+
+    /** A marker whose label sits on text row {@code row} from the top, so close markers stay readable. */
+    static void marker(XYChart c, double x, int row, String label) {
+        AnnotationLine l = new AnnotationLine(x, true, false);
+        c.addAnnotation(l);
+        c.getStyler().setAnnotationLineColor(new Color(90, 90, 90)).setAnnotationLineStroke(
+                new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
+        overlay(c, o -> o.label(label, o.x(x) - 5, o.top() + 8 + 13 * row, new Color(60, 60, 60)));
+    }
+
+    /** Shades [x0, x1] over the whole plot height (a phase), its label at the top. */
+    static void band(XYChart c, double x0, double x1, Color color, String label) {
+        band(c, x0, x1, color, label, 0, 1);
+    }
+
+    /** Shades [x0, x1] between two fractions of the plot height (0 = bottom, 1 = top): a strip for a state. */
+    static void band(XYChart c, double x0, double x1, Color color, String label, double from, double to) {
+        overlay(c, o -> {
+            int a = o.x(x0), b = o.x(x1), h = o.bottom() - o.top();
+            int yTop = o.bottom() - (int) Math.round(h * to), yBottom = o.bottom() - (int) Math.round(h * from);
+            o.g().setColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 55));
+            o.g().fillRect(Math.min(a, b), yTop, Math.abs(b - a), yBottom - yTop);
+            if (label != null && !label.isEmpty() && Math.abs(b - a) > 8 * label.length() / 2) {
+                o.text(label, Math.min(a, b) + 3, yTop + 12, color.darker());
+            }
+        });
+    }
+
+    /** Percentile spectrum: x is 1/(1-p) on a log axis, labelled as percentiles; y in ms on a log axis. */
+    static XYChart spectrum(String title) {
+        XYChart c = xy(title, "percentile, in nines: 0 = P0, 1 = P90, 2 = P99, 3 = P99.9, 4 = P99.99", "latency (ms, log scale)");
+        c.getStyler().setYAxisLogarithmic(true);
+        return c;
+    }
+
+    /** x position of a percentile on the spectrum axis. */
+    static double px(double percentile) {
+        return Math.log10(1 / (1 - Math.min(percentile, 99.9999) / 100));
+    }
+
+    /** The x extent of the series drawn so far ({0, 1} when none), for lines across the whole chart. */
+    static double[] xExtent(XYChart c) {
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (XYSeries s : c.getSeriesMap().values()) {
+            for (double x : s.getXData()) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+        }
+        return lo > hi ? new double[] {0, 1} : new double[] {lo, hi};
+    }
+
+    /**
+     * A log y axis only where the data spans decades: under 1.5 decades a log axis shows one tick label
+     * or none, so the axis turns linear from 0 (and its title loses "log scale").
+     */
+    static void logOnlyOverDecades(XYChart c) {
+        if (!c.getStyler().isYAxisLogarithmic()) return;
+        double lo = Double.MAX_VALUE, hi = 0;
+        for (XYSeries s : c.getSeriesMap().values()) {
+            for (double y : s.getYData()) {
+                if (y > 0) {
+                    lo = Math.min(lo, y);
+                    hi = Math.max(hi, y);
+                }
+            }
+        }
+        if (hi == 0 || hi / lo >= Math.pow(10, 1.5)) return;
+        c.getStyler().setYAxisLogarithmic(false);
+        c.getStyler().setYAxisMin(0.0);
+        c.setYAxisTitle(c.getYAxisTitle().replace(", log scale", ""));
+    }
+
+    /** The criterion's threshold across the series drawn so far. */
+    static void threshold(XYChart c, Criterion k) {
+        double[] e = xExtent(c);
+        threshold(c, k, e[0], e[1]);
+    }
+
+    /** The spectrum of one test/client/op of a spectra.csv table as (x, ms) points. */
+    static List<double[]> spectrumPoints(Csv.Table t, Predicate<List<String>> which) {
+        List<double[]> pts = new ArrayList<>();
+        for (List<String> r : t.rows()) {
+            if (!which.test(r)) continue;
+            pts.add(new double[] {px(t.num(r, "percentile")), t.num(r, "value_ns") / 1e6});
+        }
+        return pts;
+    }
+
+    /** Bars with error bars where a confidence interval is known (ci = {low, high} per value, or null). */
+    static void barSeries(CategoryChart c, String name, List<String> categories, double[] values, double[][] ci) {
+        values = Arrays.stream(values).map(v -> Double.isNaN(v) ? 0 : v).toArray();   // callers name what was not measured
+        if (ci == null) {
+            c.addSeries(name, categories, Arrays.stream(values).boxed().toList());
+            return;
+        }
+        // XChart draws symmetric error bars: the larger half-width of the interval, stated in the series name.
+        List<Double> err = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            double[] iv = ci[i];
+            err.add(iv == null ? 0 : Math.max(values[i] - iv[0], iv[1] - values[i]));
+        }
+        c.addSeries(name + " (95% CI)", categories, Arrays.stream(values).boxed().toList(), err);
+        c.getStyler().setErrorBarsColor(Color.BLACK);
+    }
+
+    // ------------------------------------------------------------------ drawing on top of the plot
+
+    /** Screen coordinates of the plot for a painter: data to pixels, plot edges, text. */
+    record Overlay(Graphics2D g, Annotation a, java.util.function.DoubleUnaryOperator xs, java.util.function.DoubleUnaryOperator ys,
+                   int left, int right, int top, int bottom) {
+        int x(double v) {
+            return (int) Math.round(xs.applyAsDouble(v));
+        }
+
+        int y(double v) {
+            return (int) Math.round(ys.applyAsDouble(v));
+        }
+
+        /** Text beside a point: to its right in the left half of the plot, else to its left. */
+        void label(String s, int x, int y, Color color) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            int w = g.getFontMetrics().stringWidth(s);
+            text(s, x < (left + right) / 2 ? x + 8 : x - 8 - w, y + 4, color);
+        }
+
+        void text(String s, int x, int y, Color color) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            g.setColor(color);
+            g.drawString(s, x, y);
+        }
+    }
+
+    /** Screen edges: XChart's "ForMin"/"ForMax" are the plot surface's min/max screen coordinates (y grows downwards). */
+    /** Paints with plot coordinates after the series (bands are translucent so the series show through). */
+    static void overlay(Chart<?, ?> c, Consumer<Overlay> painter) {
+        c.addAnnotation(new Annotation(false) {
+            @Override
+            public void paint(Graphics2D g) {
+                Overlay o = new Overlay(g, this, this::getXAxisScreenValue, this::getYAxisScreenValue, getXAxisScreenValueForMin(),
+                        getXAxisScreenValueForMax(), getYAxisScreenValueForMin(), getYAxisScreenValueForMax());
+                painter.accept(o);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ tables
+
+    /** Groups a table's rows by the values of some columns, in first-seen order. */
+    static Map<String, List<List<String>>> groupBy(Csv.Table t, String... cols) {
         Map<String, List<List<String>>> m = new LinkedHashMap<>();
         for (List<String> r : t.rows()) {
             List<String> key = new ArrayList<>();
-            for (String c : cols) if (t.has(c)) key.add(t.str(r, c));
+            for (String c : cols) key.add(t.str(r, c));
             m.computeIfAbsent(String.join(" ", key), k -> new ArrayList<>()).add(r);
         }
-        return new TreeMap<>(m);
+        return m;
+    }
+
+    /**
+     * The windows of a timeline without a partial last one: a last window with fewer than 90% of the
+     * median window's requests was cut by the end of the run, not by the system.
+     */
+    static List<List<String>> dropPartialLast(List<List<String>> rows, java.util.function.ToDoubleFunction<List<String>> requests) {
+        if (rows.size() < 3) return rows;
+        double[] n = rows.stream().mapToDouble(requests).sorted().toArray();
+        double median = n[n.length / 2];
+        double last = requests.applyAsDouble(rows.get(rows.size() - 1));
+        return last < 0.9 * median ? rows.subList(0, rows.size() - 1) : rows;
     }
 
     static String id(String... parts) {
         return String.join("_", Arrays.stream(parts).filter(p -> !p.isEmpty()).map(p -> p.replaceAll("[^A-Za-z0-9.-]+", "-")).toList());
     }
 
+    // ------------------------------------------------------------------ files
+
     /** The chart as PNG bytes (the same data gives the same bytes on the same machine). */
-    public static byte[] png(XYChart c) {
+    public static byte[] png(Chart<?, ?> c) {
         try {
             return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {

@@ -37,6 +37,8 @@ class ReportTest {
         s2.info("propagation", "lettuce", "messages", "count", 5000);
         Results.Table timeline = s2.table("timeline.csv", "scenario", "test", "client", "t_s", "ok", "errors", "p50_ms", "p99_ms", "max_ms");
         for (int t = 0; t < 10; t++) timeline.row("S2_pubsub", "restart", "jedis", t, 100, t == 4 ? 7 : 0, 0.2 + t / 100.0, 1.5, 3.0);
+        Results.Table spectra = s2.table("spectra.csv", "scenario", "test", "client", "op", "percentile", "value_ns", "count_at_or_below");
+        for (double p : new double[] {0, 50, 90, 99, 99.9, 100}) spectra.row("S2_pubsub", "basic", "lettuce", "propagation", p, (long) (100_000 * (1 + p)), (long) (p * 50));
         s2.finish();
 
         Results s3 = new Results("S3_pool", data.resolve("S3_pool"));
@@ -45,6 +47,7 @@ class ReportTest {
         s3.check("sustained", "lettuce", "achieved_rate", 99.97, Criterion.THROUGHPUT_RPS);
         s3.check("sustained", "lettuce", "get_p99", 2.75, Criterion.GET_P99_MS);
         s3.check("restart", "lettuce", "reconnect", 512.5, Criterion.RECONNECT_MS);
+        s3.check("restart", "lettuce", "failed_requests_pct", 0.4, Criterion.FAILED_REQUESTS_PCT);
         Results.Table curve = s3.table("knee.csv", "scenario", "client", "rate_rps", "p99_ms", "errors");
         for (int r = 100; r <= 500; r += 100) curve.row("S3_pool", "lettuce", r, r / 50.0, 0);
         s3.finish();
@@ -77,17 +80,20 @@ class ReportTest {
 
         List<Results.Row> rows = new ArrayList<>();
         for (String s : List.of("S1_basic", "S2_pubsub", "S3_pool", "S4_degradation")) {
-            assertTrue(md.contains("## " + s), "section " + s);
+            assertTrue(md.contains("### " + s), "section " + s);
+            assertTrue(md.contains("(docs/results/" + s + ".md)"), "RESULTS.md links the page of " + s);
             List<Results.Row> r = Csv.metrics(data.resolve(s).resolve("metrics.csv"));
             rows.addAll(r);
-            // every value of every metrics row is printed, as written in the CSV, in its scenario's section
-            String section = md.substring(md.indexOf("## " + s));
+            // every value of every metrics row is printed, as written in the CSV, on the script's page
+            String page = Files.readString(outDir.resolve("docs/results/" + s + ".md"));
+            assertTrue(page.startsWith("# " + s), page.lines().findFirst().orElse(""));
             for (Map<String, String> raw : ScriptRun.csv(data.resolve(s).resolve("metrics.csv"))) {
-                assertTrue(section.contains(raw.get("value")), s + " " + raw.get("metric") + " = " + raw.get("value") + " not in the report");
+                assertTrue(page.contains(raw.get("value")), s + " " + raw.get("metric") + " = " + raw.get("value") + " not on its page");
             }
         }
-        assertTrue(md.contains("| ops | jedis | get | "), "S1 latency table");
-        assertTrue(md.contains("1.234567 ms"), "S2 propagation value");
+        String s1 = Files.readString(outDir.resolve("docs/results/S1_basic.md"));
+        assertTrue(s1.contains("| ops | jedis | get | "), "S1 latency table");
+        assertTrue(Files.readString(outDir.resolve("docs/results/S2_pubsub.md")).contains("1.234567 ms"), "S2 propagation value");
 
         Decision.Result d = Decision.evaluate(rows);
         assertTrue(md.contains("**" + d.outcomeText() + "**"), "decision line: " + d.outcomeText());
@@ -98,13 +104,47 @@ class ReportTest {
         assertEquals(Decision.Answer.YES, d.points().get(2).answer());
         assertEquals(Decision.Answer.YES, d.points().get(3).answer());
 
-        // charts: one per CSV table kind, linked from the markdown and present as PNG
+        // the overview chart of the decision, and the charts that answer each script's question
         Path charts = outDir.resolve("docs/charts");
-        for (String png : List.of("S1_basic/spectra_ops.png", "S2_pubsub/timeline_restart.png", "S2_pubsub/timeline_restart_requests.png", "S3_pool/knee_ms.png")) {
+        assertTrue(md.contains("(docs/charts/overview.png)"), "overview chart in RESULTS.md");
+        assertTrue(Files.size(charts.resolve("overview.png")) > 1000);
+        for (String png : List.of("S1_basic/get_spectrum.png", "S1_basic/set_spectrum.png", "S1_basic/del_spectrum.png",
+                "S2_pubsub/propagation_spectrum.png", "S3_pool/restart_failed_pct.png")) {
             assertTrue(Files.size(charts.resolve(png)) > 1000, png);
-            assertTrue(md.contains("(docs/charts/" + png + ")"), "link to " + png);
+            String page = Files.readString(outDir.resolve("docs/results/" + png.substring(0, png.indexOf('/')) + ".md"));
+            assertTrue(page.contains("(../charts/" + png + ")"), "page links " + png);
         }
+        // the key charts are in RESULTS.md itself
+        assertTrue(md.contains("(docs/charts/S1_basic/get_spectrum.png)"), "S1 key chart");
         assertTrue(md.contains("Jedis 8.0.2"), "client versions from run.csv");
+    }
+
+    /** The reference data (data/ of the repository): a short RESULTS.md linking every page, every script with its charts. */
+    @Test
+    void referenceRunGivesAShortResultsPageAndChartsForEveryScript(@TempDir Path outDir) throws IOException {
+        Path reference = Path.of("data");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(reference), "no data/ in the working directory");
+        Path out = outDir.resolve("RESULTS.md");
+        ScriptRun.Outcome o = report(reference, out);
+        assertEquals(0, o.exitCode(), o.all());
+        String md = Files.readString(out);
+        assertTrue(Files.size(out) < 40 * 1024, "RESULTS.md is " + Files.size(out) + " bytes, over 40 KB");
+        assertTrue(md.contains("(docs/charts/overview.png)"), "overview chart");
+        List<String> scripts;
+        try (var s = Files.list(reference)) {
+            scripts = s.filter(p -> Files.isRegularFile(p.resolve("metrics.csv"))).map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertFalse(scripts.isEmpty());
+        for (String s : scripts) {
+            assertTrue(md.contains("(docs/results/" + s + ".md)"), "RESULTS.md links " + s);
+            Path dir = outDir.resolve("docs/charts").resolve(s);
+            long pngs;
+            try (var f = Files.list(dir)) {
+                pngs = f.filter(p -> p.toString().endsWith(".png")).count();
+            }
+            assertTrue(pngs >= 1 && pngs <= 3, s + " has " + pngs + " charts (one to three answer its question)");
+            assertTrue(md.contains("(docs/charts/" + s + "/"), s + " shows a key chart in RESULTS.md");
+        }
     }
 
     @Test
