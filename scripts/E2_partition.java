@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import lab.Check;
+import lab.ClientKind;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
@@ -70,8 +71,8 @@ public class E2_partition implements Callable<Integer> {
     @Option(names = "--observe-seconds", paramLabel = "S", defaultValue = "5", description = "Reads by the cut instance after it is back (default: ${DEFAULT-VALUE}).")
     @Quick("1") double observeSeconds;
 
-    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Subscriber clients (default: ${DEFAULT-VALUE}).")
-    List<String> clients;
+    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", converter = ClientKind.Converter.class, description = "Subscriber clients (default: ${DEFAULT-VALUE}).")
+    List<ClientKind> clients;
 
     public static void main(String... args) {
         Lab.main(new E2_partition(), args);
@@ -87,7 +88,6 @@ public class E2_partition implements Callable<Integer> {
         Check.atLeast("--observe-seconds", observeSeconds, 0.1);
         Check.atLeast("--invalidations", invalidations, 1);
         Check.atLeast("--keys", keyCount, 1);
-        Clients.requireKnown(clients);
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
@@ -99,7 +99,7 @@ public class E2_partition implements Callable<Integer> {
             out.meta("observe_ms", observeMillis);
             Keys keys = new Keys("E2");
             try (RedisClient data = Clients.jedis(redis, 4, "lab-e2-data")) {
-                for (String client : clients) {
+                for (String client : ClientKind.names(clients)) {
                     for (String variant : VARIANTS) {
                         Progress.step(client + " / " + variant + ": cut B for " + cutMillis + " ms, " + invalidations + " invalidations");
                         run(out, redis, data, keys, client, variant, cutMillis, observeMillis);
