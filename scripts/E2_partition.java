@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import lab.Check;
+import lab.ClientKind;
 import lab.redis.Clients;
 import lab.net.NetworkPath;
 import lab.net.NetworkProfile;
@@ -88,8 +89,8 @@ public class E2_partition implements Callable<Integer> {
     @Option(names = "--observe-seconds", paramLabel = "S", defaultValue = "5", description = "Reads by the cut instance after it is back (default: ${DEFAULT-VALUE}).")
     @Quick("1") double observeSeconds;
 
-    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Subscriber clients (default: ${DEFAULT-VALUE}).")
-    List<String> clients;
+    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", converter = ClientKind.Converter.class, description = "Subscriber clients (default: ${DEFAULT-VALUE}).")
+    List<ClientKind> clients;
 
     @Option(names = "--faults", split = ",", defaultValue = "kill,partition", description = "Faults to run: kill (CLIENT KILL + held-off reconnect), partition (silent, on the network path) (default: ${DEFAULT-VALUE}).")
     List<String> faults;
@@ -114,7 +115,6 @@ public class E2_partition implements Callable<Integer> {
         Check.atLeast("--observe-seconds", observeSeconds, 0.1);
         Check.atLeast("--invalidations", invalidations, 1);
         Check.atLeast("--keys", keyCount, 1);
-        Clients.requireKnown(clients);
         for (String f : faults) if (!f.equals("kill") && !f.equals("partition")) throw new LabException("unknown fault '" + f + "' (kill, partition)");
         List<Double> partitions = partitionSeconds != null ? partitionSeconds : common.quick ? List.of(2.0, 6.0) : List.of(10.0, 30.0);
         for (double ps : partitions) if (ps < 0.1) throw new LabException("--partition-seconds must be >= 0.1");
@@ -138,7 +138,7 @@ public class E2_partition implements Callable<Integer> {
                 out.meta("heartbeat", "PING every " + HEARTBEAT_MS + " ms on the subscriber connection, no PONG for " + HEARTBEAT_TIMEOUT_MS + " ms: drop L1 and read through to Redis until subscribed again, reconnect (Jedis)");
             }
             try (RedisClient data = Clients.jedis(redis.direct(), 4, "lab-e2-data")) {
-                for (String client : clients) {
+                for (String client : ClientKind.names(clients)) {
                     if (faults.contains("kill")) {
                         for (String variant : VARIANTS) {
                             Progress.step(client + " / " + variant + ": cut B for " + cutMillis + " ms, " + invalidations + " invalidations");

@@ -24,12 +24,14 @@ import io.lettuce.core.ClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import lab.Bursts;
 import lab.Check;
+import lab.Choice;
 import lab.CommonOptions;
 import lab.Completions;
 import lab.Criterion;
@@ -65,7 +67,14 @@ import redis.clients.jedis.util.Pool;
         description = "Scenario 3: connection pool under fixed-rate load, pool exhaustion, and recovery from a real Redis restart; Jedis and Lettuce.")
 public class S3_pool implements Callable<Integer> {
 
-    static final String LETTUCE_POOL = "lettuce-pool";
+    /** Clients of the sustained and exhaustion tests: Jedis's pool, Lettuce's one connection, Lettuce's BoundedAsyncPool. */
+    enum Client { jedis, lettuce, lettuce_pool }
+
+    static final class ClientNames extends Choice<Client> { ClientNames() { super(Client.class, "client"); } }
+
+    static final class VariantNames extends Choice<RestartVariant> { VariantNames() { super(RestartVariant.class, "restart variant"); } }
+
+    static final String LETTUCE_POOL = Choice.label(Client.lettuce_pool);
 
     @Mixin CommonOptions common;
 
@@ -91,14 +100,14 @@ public class S3_pool implements Callable<Integer> {
     @Option(names = "--maxwait-rounds", paramLabel = "N", defaultValue = "5", description = "Bursts of slow commands past the pool's maxWait (default: ${DEFAULT-VALUE}).")
     @Quick("2") int maxWaitRounds;
 
-    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce,lettuce-pool",
+    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce,lettuce-pool", converter = ClientNames.class,
             description = "Clients for the sustained and exhaustion tests (default: ${DEFAULT-VALUE}).")
-    List<String> clients;
+    List<Client> clients;
 
-    @Option(names = "--restart-variants", split = ",", defaultValue = "jedis,jedis-testonborrow,lettuce,lettuce-reject",
+    @Option(names = "--restart-variants", split = ",", defaultValue = "jedis,jedis-testonborrow,lettuce,lettuce-reject", converter = VariantNames.class,
             description = "Client settings measured through a Redis restart (default: ${DEFAULT-VALUE}; also: lettuce-queue50). "
                     + "Empty to skip the restart test.")
-    List<String> restartVariants;
+    List<RestartVariant> restartVariants;
 
     @Option(names = {"--restart-run-seconds", "--restart-run-s"}, paramLabel = "S", defaultValue = "15",
             description = "Measured seconds of each restart run; Redis is killed at 1/3 (default: ${DEFAULT-VALUE}).")
@@ -135,13 +144,8 @@ public class S3_pool implements Callable<Integer> {
         Check.atLeast("--restart-warmup-millis", restartWarmupMillis, 0);
         Check.atLeast("--sample-millis", sampleMillis, 1);
         long restartRunMillis = Check.atLeast("--restart-run-seconds", restartRunSeconds, 3) * 1000L;
-        for (String c : clients) {
-            if (!List.of(Clients.JEDIS, Clients.LETTUCE, LETTUCE_POOL).contains(c)) throw new LabException("unknown client '" + c + "' (jedis, lettuce, lettuce-pool)");
-        }
-        restartVariants.removeIf(String::isBlank);
-        for (String v : restartVariants) {
-            if (!RESTART_VARIANTS.containsKey(v)) throw new LabException("unknown restart variant '" + v + "' " + RESTART_VARIANTS.keySet());
-        }
+        clients.removeIf(Objects::isNull);
+        restartVariants.removeIf(Objects::isNull); // --restart-variants "" skips the restart test
 
         Results out = new Results(this, common);
         // The restart test kills the process: the lab must own the server.
@@ -158,10 +162,10 @@ public class S3_pool implements Callable<Integer> {
             for (int i = 0; i < keyCount; i++) keyNames[i] = keys.key("k:" + (i + 1));
             try {
                 populate(redis);
-                for (String client : clients) sustained(out, redis, client, durationMillis);
-                for (String client : clients) exhaustion(out, redis, client, burstCount);
-                if (clients.contains(Clients.JEDIS)) pastMaxWait(out, redis, keys);
-                for (String v : restartVariants) restart(out, redis, v, restartRunMillis);
+                for (Client c : clients) sustained(out, redis, Choice.label(c), durationMillis);
+                for (Client c : clients) exhaustion(out, redis, Choice.label(c), burstCount);
+                if (clients.contains(Client.jedis)) pastMaxWait(out, redis, keys);
+                for (RestartVariant v : restartVariants) restart(out, redis, v, restartRunMillis);
             } finally {
                 keys.cleanup(redis);
             }
@@ -352,13 +356,16 @@ public class S3_pool implements Callable<Integer> {
     // ------------------------------------------------------------------ test 3: restart under load
 
     /** Client settings measured through a restart: what each setting does to errors and recovery. */
-    static final Map<String, String> RESTART_VARIANTS = new java.util.LinkedHashMap<>();
-    static {
-        RESTART_VARIANTS.put("jedis", "pool 10, testOnBorrow=false (default): a dead pooled connection fails its request, then is destroyed");
-        RESTART_VARIANTS.put("jedis-testonborrow", "pool 10, testOnBorrow=true: PING before each borrow, dead connections replaced before use");
-        RESTART_VARIANTS.put("lettuce", "autoReconnect=true, disconnectedBehavior=DEFAULT (buffer while disconnected), unbounded queue, 2 s timeout");
-        RESTART_VARIANTS.put("lettuce-reject", "autoReconnect=true, disconnectedBehavior=REJECT_COMMANDS: fail fast while disconnected");
-        RESTART_VARIANTS.put("lettuce-queue50", "autoReconnect=true, buffer while disconnected, requestQueueSize=50: overflow fails fast");
+    enum RestartVariant {
+        jedis("pool 10, testOnBorrow=false (default): a dead pooled connection fails its request, then is destroyed"),
+        jedis_testonborrow("pool 10, testOnBorrow=true: PING before each borrow, dead connections replaced before use"),
+        lettuce("autoReconnect=true, disconnectedBehavior=DEFAULT (buffer while disconnected), unbounded queue, 2 s timeout"),
+        lettuce_reject("autoReconnect=true, disconnectedBehavior=REJECT_COMMANDS: fail fast while disconnected"),
+        lettuce_queue50("autoReconnect=true, buffer while disconnected, requestQueueSize=50: overflow fails fast");
+
+        final String description;
+
+        RestartVariant(String description) { this.description = description; }
     }
 
     LoadSubject restartSubject(RedisServer redis, String variant) {
@@ -384,12 +391,13 @@ public class S3_pool implements Callable<Integer> {
      * (RedisServer.restart() returns then) to the first successful client request completing after it.
      * Total outage = from the kill to that same request. Failed = errors + unfinished over scheduled.
      */
-    void restart(Results out, RedisServer redis, String variant, long runMillis) {
+    void restart(Results out, RedisServer redis, RestartVariant kind, long runMillis) {
+        String variant = Choice.label(kind);
         Progress.step(variant + ": kill Redis at 1/3 of a " + runMillis / 1000.0 + " s run at " + Results.num(ratePerSecond) + " req/s, restart " + downMillis + " ms later");
         populate(redis);
         long pidBefore = Long.parseLong(redis.info("server").get("process_id"));
         LoadSubject s = restartSubject(redis, variant);
-        out.meta("restart_settings_" + variant, s.settings() + "; " + RESTART_VARIANTS.get(variant));
+        out.meta("restart_settings_" + variant, s.settings() + "; " + kind.description);
         Completions comp = new Completions();
         FixedRate.Config cfg = FixedRate.Config.of("S3-restart-" + variant, ratePerSecond, runMillis).warmupMillis(restartWarmupMillis);
         Faults fault = Faults.plan(variant)

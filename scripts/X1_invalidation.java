@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import lab.Check;
+import lab.ClientKind;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
@@ -83,8 +84,8 @@ public class X1_invalidation implements Callable<Integer> {
     @Option(names = "--mechanisms", split = ",", defaultValue = "pubsub,streams,tracking,tracking_bcast", description = "Mechanisms (default: ${DEFAULT-VALUE}).")
     List<String> mechanisms;
 
-    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Clients (default: ${DEFAULT-VALUE}).")
-    List<String> clients;
+    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", converter = ClientKind.Converter.class, description = "Clients (default: ${DEFAULT-VALUE}).")
+    List<ClientKind> clients;
 
     public static void main(String... args) {
         Lab.main(new X1_invalidation(), args);
@@ -112,7 +113,6 @@ public class X1_invalidation implements Callable<Integer> {
         Check.atLeast("--seconds", rateSeconds, 1);
         Check.atLeast("--cut-seconds", cutSeconds, 0.1);
         for (String m : mechanisms) if (!MECHANISMS.contains(m)) throw new LabException("unknown mechanism '" + m + "' (" + String.join(", ", MECHANISMS) + ")");
-        Clients.requireKnown(clients);
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
             Progress.step("Redis " + redis.version() + " — " + redis.describe());
@@ -126,7 +126,7 @@ public class X1_invalidation implements Callable<Integer> {
             Keys keys = new Keys("X1");
             try {
                 for (String mechanism : mechanisms) {
-                    for (String client : clients) {
+                    for (String client : ClientKind.names(clients)) {
                         String why = NOT_AVAILABLE.get(mechanism + "/" + client);
                         if (why != null) {
                             missing(out, mechanism, client, why);

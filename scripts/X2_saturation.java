@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import lab.Check;
+import lab.ClientKind;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.redis.CpuMeter;
@@ -81,8 +82,9 @@ public class X2_saturation implements Callable<Integer> {
             description = "Jedis pool sizes (= worker threads) to measure (default: ${DEFAULT-VALUE}).")
     List<Integer> jedisConcurrency;
 
-    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Clients (default: ${DEFAULT-VALUE}); Lettuce uses one multiplexed connection.")
-    List<String> clients;
+    @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", converter = ClientKind.Converter.class,
+            description = "Clients (default: ${DEFAULT-VALUE}); Lettuce uses one multiplexed connection.")
+    List<ClientKind> clients;
 
     @Option(names = "--p99-limit-ms", defaultValue = "20", paramLabel = "MS", description = "P99 response time above which a step has bent (default: ${DEFAULT-VALUE}, the seed's GET P99).")
     double p99LimitMillis;
@@ -107,7 +109,6 @@ public class X2_saturation implements Callable<Integer> {
         Check.atLeast("--keys", keyCount, 1);
         Check.positive("--p99-limit-ms", p99LimitMillis);
         for (int c : jedisConcurrency) Check.atLeast("--jedis-concurrency", c, 1);
-        Clients.requireKnown(clients);
 
         Results out = new Results(this, common);
         String machine = Runtime.getRuntime().availableProcessors() + " cores shared by the load generator, the clients and redis-server";
@@ -130,7 +131,7 @@ public class X2_saturation implements Callable<Integer> {
             }
             try {
                 Set<Integer> benchConcurrency = new LinkedHashSet<>();
-                if (clients.contains(Clients.JEDIS)) {
+                if (clients.contains(ClientKind.jedis)) {
                     for (int c : jedisConcurrency) {
                         benchConcurrency.add(c);
                         try (RedisClient jc = Clients.jedis(redis, Clients.pool(c, 2000), "lab-x2-jedis-" + c)) {
@@ -138,7 +139,7 @@ public class X2_saturation implements Callable<Integer> {
                         }
                     }
                 }
-                if (clients.contains(Clients.LETTUCE)) {
+                if (clients.contains(ClientKind.lettuce)) {
                     benchConcurrency.add(1);
                     io.lettuce.core.RedisClient lc = Clients.lettuce(redis, "lab-x2-lettuce");
                     try (StatefulRedisConnection<String, String> conn = lc.connect()) {
