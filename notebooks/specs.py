@@ -48,6 +48,10 @@ SPECS["S2_pubsub"] = dict(
     Table rc = csv(dir.resolve("reconnects.csv"));
     System.out.println(rc.summarize("resubscribed_ms", mean, max).by("client")
             .setName("resubscription after CLIENT KILL (ms), plan " + Criterion.PUBSUB_RECONNECT_MS.targetText()).printAll());
+    Table m = readMetrics(dir.resolve("metrics.csv"));
+    Table lost = m.where(m.stringColumn("test").isEqualTo("reconnect").and(m.stringColumn("metric").isIn("published", "lost_B", "loss_pct_B", "loss_pct_all")));
+    System.out.println(lost.pivot("metric", "client", "value", max).setName("messages lost across the reconnects, plan "
+            + Criterion.PUBSUB_LOSS_PCT.targetText()).printAll());
 }''',
     charts_md="1. Propagation latency distribution per client, one at a time (`basic`) and at the sustained rate (`high_frequency`), "
               "with the 100 ms line. 2. P99 against the offered rate of the doubling ramp (log-log); a red cross marks a step that lost messages.",
@@ -79,8 +83,8 @@ XYChart s2Ramp(Path dir) throws Exception {
     threshold(c, Criterion.PUBSUB_P99_MS, Arrays.stream(r).min().orElse(100), Arrays.stream(r).max().orElse(1000));
     return c;
 }''',
-    rerun_md="Changed: `--rate 500` (the sustained test at five times the plan's 100/s), a shorter ramp `--ramp-max 800`, `--seconds 2`.",
-    rerun=["--rate", "500", "--seconds", "2", "--ramp-max", "800", "--messages", "50", "--kills", "1"],
+    rerun_md="Changed: `--rate 500` (the sustained test at five times the plan's 100/s), a shorter ramp `--ramp-max 3200`, `--seconds 2`.",
+    rerun=["--rate", "500", "--seconds", "2", "--ramp-max", "3200", "--messages", "50", "--kills", "1"],
 )
 
 SPECS["S3_pool"] = dict(
@@ -112,7 +116,7 @@ SPECS["S3_pool"] = dict(
         top = Math.max(top, s.numberColumn("errors").max());
     }
     // the script kills Redis at 1/3 of the run (--restart-run-s); the timeline has one row per second
-    double runSeconds = t.numberColumn("t_s").max() + 1;
+    double runSeconds = Math.round(t.numberColumn("t_s").max() / 3.0) * 3; // windows 0..14 of a 15 s run, 0..3 of a 3 s run
     event(c, "Redis killed (1/3 of the run)", runSeconds / 3, 0, top, Color.BLACK);
     return c;
 }
@@ -140,7 +144,7 @@ SPECS["S4_degradation"] = dict(
     analysis_md="Requests per phase and client by the tier that served them (Tablesaw `summarize ... by`), and the circuit breaker's transitions.",
     analysis=r'''void analyse(Path dir) throws Exception {
     Table t = csv(dir.resolve("degradation_timeline.csv"));
-    System.out.println(t.summarize("requests", "l1_hits", "l2_hits", "l3_served", "http_non_2xx", sum).by("client", "phase")
+    System.out.println(t.summarize(List.of("requests", "l1_hits", "l2_hits", "l3_served", "http_non_2xx"), sum).by("client", "phase")
             .setName("requests by serving tier, per phase").printAll());
     System.out.println(t.summarize("service_p99_ms", max).by("client", "phase")
             .setName("worst per-second P99 (ms), plan while down " + Criterion.DEGRADED_LATENCY_MS.targetText()).printAll());
@@ -148,13 +152,13 @@ SPECS["S4_degradation"] = dict(
     System.out.println(b.countBy(b.stringColumn("client"), b.stringColumn("to")).setName("breaker transitions (to state)").printAll());
 }
 // phase starts of one client: up -> down (Redis killed) -> recovery (restarted) -> hung (SIGSTOP) -> resumed (SIGCONT)
-void phases(XYChart c, Table t, double top) {
+void phases(XYChart c, Table t, double bottom, double top) {
     Map<String, String> names = Map.of("down", "Redis killed", "recovery", "Redis restarted", "hung", "Redis frozen (SIGSTOP)", "resumed", "Redis resumed");
     Color[] colors = {Color.RED, new Color(0, 140, 0), Color.MAGENTA, Color.BLUE};
     int i = 0;
     for (String p : List.of("down", "recovery", "hung", "resumed")) {
         Table rows = only(t, "phase", p);
-        if (rows.rowCount() > 0) event(c, names.get(p), rows.numberColumn("t_s").min() - 0.5, 0, top, colors[i]);
+        if (rows.rowCount() > 0) event(c, names.get(p), rows.numberColumn("t_s").min() - 0.5, bottom, top, colors[i]);
         i++;
     }
 }''',
@@ -176,7 +180,7 @@ void phases(XYChart c, Table t, double top) {
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area); s.setMarker(SeriesMarkers.NONE);
         s.setFillColor((Color) l[2]); s.setLineColor((Color) l[2]);
     }
-    phases(c, t, Arrays.stream(l123).max().orElse(100));
+    phases(c, t, 0, Arrays.stream(l123).max().orElse(100));
     return c;
 }
 XYChart s4Latency(Path dir) throws Exception {
@@ -189,7 +193,9 @@ XYChart s4Latency(Path dir) throws Exception {
         c.addSeries(client, col(t, "t_s"), col(t, "service_p99_ms")).setMarker(SeriesMarkers.NONE);
     }
     threshold(c, Criterion.DEGRADED_LATENCY_MS, 0, all.numberColumn("t_s").max());
-    phases(c, only(all, "client", distinct(all, "client").get(0)), Math.max(1000, all.numberColumn("service_p99_ms").max()));
+    Table positive = all.where(all.numberColumn("service_p99_ms").isGreaterThan(0)); // log axis: the marks start at the lowest P99
+    phases(c, only(all, "client", distinct(all, "client").get(0)), positive.numberColumn("service_p99_ms").min(),
+            Math.max(1000, all.numberColumn("service_p99_ms").max()));
     return c;
 }''',
     rerun_md="Changed: `--l1-size 20` (a smaller L1 than the 100 entries: more of the load falls on L2, then on PostgreSQL while Redis is away), "
@@ -287,8 +293,8 @@ XYChart q1HitRate(Path dir) throws Exception {
     for (String v : distinct(w, "variant")) { Table t = only(w, "variant", v); c.addSeries(v, col(t, "chunks"), col(t, "first_hit_rate_pct")); }
     return c;
 }''',
-    rerun_md="Changed: `--sizes 50,200,500` (three sizes, smaller than the quick run's 100 and 1000).",
-    rerun=["--sizes", "50,200,500"],
+    rerun_md="Changed: `--sizes 20,200` (smaller caches than the quick run's 100 and 1000).",
+    rerun=["--sizes", "20,200"],
 )
 
 SPECS["Q2_key_versioning"] = dict(
@@ -298,7 +304,7 @@ SPECS["Q2_key_versioning"] = dict(
     analysis_md="Per key scheme over the whole rolling deploy: wrong and failed reads, L3 loads and the mean hit rate (Tablesaw `summarize ... by scheme`).",
     analysis=r'''void analyse(Path dir) throws Exception {
     Table r = csv(dir.resolve("rolling.csv"));
-    System.out.println(r.summarize("requests", "wrong", "failed", "misses", "l3_loads", sum).by("scheme")
+    System.out.println(r.summarize(List.of("requests", "wrong", "failed", "misses", "l3_loads"), sum).by("scheme")
             .setName("rolling deploy, plan for versioned keys: wrong + failed " + Criterion.VERSIONED_WRONG_READS.targetText()).printAll());
     System.out.println(r.summarize("hit_rate_pct", mean, min).by("scheme").setName("hit rate (%) per window").printAll());
 }''',
@@ -549,7 +555,7 @@ CategoryChart x1Latency(Path dir) throws Exception {
         Table t = only(p, "client", client);
         ch.addSeries(client, mechs, perMechanism(t, mechs));
     }
-    CategorySeries limit = ch.addSeries("plan: " + Criterion.PUBSUB_P99_MS.description + " " + Criterion.PUBSUB_P99_MS.targetText(),
+    CategorySeries limit = ch.addSeries("plan " + Criterion.PUBSUB_P99_MS.targetText() + " (PUBSUB_P99_MS)",
             mechs, mechs.stream().map(m -> Criterion.PUBSUB_P99_MS.target).toList());
     limit.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
     limit.setLineColor(Color.RED); limit.setLineStyle(SeriesLines.DASH_DASH); limit.setMarker(SeriesMarkers.NONE);
@@ -584,7 +590,7 @@ void analyse(Path dir) throws Exception {
     Table s = x2Table(dir);
     Table held = s.where(s.numberColumn("p99_ms").isLessThan(Criterion.GET_P99_MS.target)
             .and(s.numberColumn("achieved_rate").isGreaterThanOrEqualTo(s.numberColumn("offered_rate").multiply(0.995))));
-    System.out.println(held.summarize("offered_rate", max).by("config").setName("highest rate held (req/s): achieved and P99 "
+    System.out.println(held.summarize("offered_rate", max).by("config").setName("highest offered rate held (req/s): achieved and P99 "
             + Criterion.GET_P99_MS.targetText()).printAll());
     System.out.println(s.pivot("offered_rate", "config", "p99_ms", max).setName("P99 (ms) per offered rate").printAll());
 }''',
@@ -617,6 +623,7 @@ XYChart x2Achieved(Path dir) throws Exception {
     d.setMarker(SeriesMarkers.NONE); d.setLineStyle(SeriesLines.DASH_DASH); d.setLineColor(Color.GRAY);
     return c;
 }''',
-    rerun_md="Changed: `--rates 100,2000,10000` and Jedis at one concurrency (`--jedis-concurrency 8`), half-second steps.",
-    rerun=["--rates", "100,2000,10000", "--clients", "jedis", "--jedis-concurrency", "8", "--step-s", "0.5"],
+    rerun_md="Changed: `--p99-limit-ms 50` (where is the knee when a step may reach a 50 ms P99 before it counts as bent? "
+             "the sweep stops at the first bent step), Jedis at one concurrency (`--jedis-concurrency 8`).",
+    rerun=["--p99-limit-ms", "50", "--clients", "jedis", "--jedis-concurrency", "8"],
 )
