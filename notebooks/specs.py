@@ -162,14 +162,14 @@ void phases(XYChart c, Table t, double bottom, double top) {
         i++;
     }
 }''',
-    charts_md="1. Who served each second's requests for the first client: L1, L2 (Redis), L3 (PostgreSQL) stacked, with the kill, "
+    charts_md="1. Who served the requests of each sample window (1 s; 0.5 s in quick runs) for the first client: L1, L2 (Redis), L3 (PostgreSQL) stacked, with the kill, "
               "restart, freeze and resume marked. 2. Per-second service P99 per client through the same phases, with the 500 ms line.",
     charts=["s4Tiers", "s4Latency"],
     chart_code=r'''XYChart s4Tiers(Path dir) throws Exception {
     Table all = csv(dir.resolve("degradation_timeline.csv"));
     String client = distinct(all, "client").get(0);
     Table t = only(all, "client", client);
-    XYChart c = xy("S4 requests/s by serving tier, " + client + " (" + which(dir) + ")", "time (s)", "requests / s (stacked)");
+    XYChart c = xy("S4 requests by serving tier, " + client + " (" + which(dir) + ")", "time (s)", "requests per sample window (stacked)");
     double[] x = col(t, "t_s"), l1 = col(t, "l1_hits"), l2 = col(t, "l2_hits"), l3 = col(t, "l3_served");
     double[] l12 = new double[x.length], l123 = new double[x.length];
     for (int i = 0; i < x.length; i++) { l12[i] = l1[i] + l2[i]; l123[i] = l12[i] + l3[i]; }
