@@ -1,20 +1,39 @@
-import nbformat, os, re, glob
+import nbformat, os, re, glob, sys
 V4 = nbformat.v4
 # Writes notebooks/00_overview.ipynb and one notebook per scripts/[SEQX]N_*.java (outputs empty: run notebooks/run.sh after).
 #   /usr/bin/python3 notebooks/make_notebooks.py && bash notebooks/run.sh
+#   /usr/bin/python3 notebooks/make_notebooks.py S2_pubsub.ipynb   only the notebooks named (the others keep their outputs)
+# Every notebook: setup, shared helpers (HELPERS), then its own question, analysis and charts (SPECS below),
+# then "change it and re-run": the script runs as a child process with --quick and one changed option into a
+# scratch folder, and the same analysis and charts are redrawn from that folder next to the reference.
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ONLY = set(sys.argv[1:])
 KS = {"name": "java", "display_name": "Java (rapaio 3.0.1)", "language": "java"}
 SETUP = "%jar .kernel/lib\n%classpath .kernel/classes"
-LOAD = r'''import java.nio.file.*;
+HELPERS = r'''import java.nio.file.*;
 import java.util.*;
+import java.util.concurrent.TimeUnit;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import tech.tablesaw.api.*;
 import tech.tablesaw.io.csv.CsvReadOptions;
-import org.knowm.xchart.BitmapEncoder;
+import static tech.tablesaw.aggregate.AggregateFunctions.*;
+import org.knowm.xchart.*;
+import org.knowm.xchart.style.*;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.knowm.xchart.internal.chartpart.Chart;
 import lab.*;
-import lab.report.*;
 
 // The data folder: ../data (the reference run) unless LAB_DATA points elsewhere (notebooks/run.sh --data DIR).
-Path data = Path.of(System.getenv().getOrDefault("LAB_DATA", "../data"));
+Path data = Path.of(System.getenv().getOrDefault("LAB_DATA", "../data")).toAbsolutePath().normalize();
+// The repository (where ./jbang and scripts/ are): the re-run cells start the scripts from there.
+Path repo = Path.of(System.getenv().getOrDefault("LAB_ROOT", "..")).toAbsolutePath().normalize();
+
+// Any CSV of a data folder, column types guessed from every row; "" = missing.
+Table csv(Path file) throws Exception {
+    return Table.read().csv(CsvReadOptions.builder(file.toFile()).missingValueIndicator("").sample(false).build());
+}
 
 // metrics.csv with Tablesaw: every column is text except value (NaN = not measured).
 Table readMetrics(Path file) throws Exception {
@@ -34,30 +53,202 @@ List<Results.Row> rows(Table t) {
     }
     return out;
 }
-System.out.println("data: " + data);'''
+
+// True when the folder holds every file the analysis reads.
+boolean has(Path dir, String... files) {
+    for (String f : files) if (!Files.exists(dir.resolve(f))) return false;
+    return true;
+}
+
+// Rows whose text column equals a value; the distinct values of a text column in order of appearance.
+Table only(Table t, String column, String value) { return t.where(t.stringColumn(column).isEqualTo(value)); }
+List<String> distinct(Table t, String column) { return new ArrayList<>(new LinkedHashSet<>(t.stringColumn(column).asList())); }
+double[] col(Table t, String column) { return t.numberColumn(column).asDoubleArray(); }
+
+// "reference" for the data folder, "re-run" for a scratch folder: the charts' titles say which run they show.
+String which(Path dir) { return dir.toAbsolutePath().normalize().startsWith(data) ? "reference" : "re-run"; }
+
+XYChart xy(String title, String xTitle, String yTitle) {
+    XYChart c = new XYChartBuilder().width(800).height(440).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setMarkerSize(5);
+    return c;
+}
+
+CategoryChart bars(String title, String xTitle, String yTitle) {
+    CategoryChart c = new CategoryChartBuilder().width(800).height(440).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setLabelsVisible(true);
+    return c;
+}
+
+// A plan threshold: a dashed red horizontal line from x0 to x1, named "plan < 5 ms (GET_P50_MS)".
+void threshold(XYChart c, Criterion k, double x0, double x1) {
+    XYSeries s = c.addSeries("plan " + k.targetText() + " (" + k.name() + ")", new double[] {x0, x1}, new double[] {k.target, k.target});
+    s.setMarker(SeriesMarkers.NONE); s.setLineStyle(SeriesLines.DASH_DASH); s.setLineColor(Color.RED);
+}
+
+// An event on a timeline (a kill, a restart): a vertical dotted line from y0 to y1.
+void event(XYChart c, String name, double x, double y0, double y1, Color color) {
+    XYSeries s = c.addSeries(name, new double[] {x, x}, new double[] {y0, y1});
+    s.setMarker(SeriesMarkers.NONE); s.setLineStyle(SeriesLines.DOT_DOT); s.setLineColor(color);
+}
+
+// Latency spectra: x in "nines" (0 = P0, 1 = P90, 2 = P99, 3 = P99.9), labelled as percentiles
+// (XChart needs distinct tick labels, so the half-way ticks say P68, P97... rather than nothing).
+XYChart spectrum(String title) {
+    XYChart c = xy(title, "percentile", "latency (ms, log)");
+    c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setxAxisTickLabelsFormattingFunction(x -> {
+        double p = 100 - 100 / Math.pow(10, x);
+        return p < 99 ? String.format("P%.0f", p) : String.format("P%s", Double.toString(Math.round(p * 1000) / 1000.0));
+    });
+    return c;
+}
+double spectrumSeries(XYChart c, String name, Table spectra) {
+    Table t = spectra.where(spectra.numberColumn("percentile").isLessThan(100).and(spectra.numberColumn("value_ns").isGreaterThan(0)));
+    double[] p = col(t, "percentile"), ms = col(t, "value_ns");
+    double[] nines = new double[p.length];
+    for (int i = 0; i < p.length; i++) { nines[i] = -Math.log10(1 - p[i] / 100); ms[i] /= 1e6; }
+    c.addSeries(name, nines, ms).setMarker(SeriesMarkers.NONE);
+    return nines.length == 0 ? 0 : Arrays.stream(nines).max().getAsDouble();
+}
+
+// Charts as one image, side by side (reference | re-run), shown in the cell's output.
+void show(Chart<?, ?>... charts) {
+    List<BufferedImage> images = new ArrayList<>();
+    for (Chart<?, ?> c : charts) if (c != null) images.add(BitmapEncoder.getBufferedImage(c));
+    if (images.isEmpty()) return;
+    int w = images.stream().mapToInt(BufferedImage::getWidth).sum(), h = images.stream().mapToInt(BufferedImage::getHeight).max().getAsInt();
+    BufferedImage all = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = all.createGraphics();
+    g.setColor(Color.WHITE); g.fillRect(0, 0, w, h);
+    int x = 0;
+    for (BufferedImage i : images) { g.drawImage(i, x, 0, null); x += i.getWidth(); }
+    g.dispose();
+    org.rapaio.jupyter.kernel.global.Global.display(all);
+}
+
+// Runs a script as a user would (./jbang scripts/NAME.java --quick --out SCRATCH OPTIONS...) from the repository,
+// into a new scratch folder under java.io.tmpdir, and returns that folder. Exit 0/1 (criteria passed / some failed)
+// are results; 2 or more is an error and stops the notebook. The console output goes to SCRATCH.log.
+Path rerun(String script, String... options) throws Exception {
+    Path scratch = Files.createTempDirectory("lab-notebook-" + script + "-");
+    List<String> cmd = new ArrayList<>(List.of("./jbang", "scripts/" + script + ".java", "--quick", "--out", scratch.toString()));
+    cmd.addAll(List.of(options));
+    System.out.println("$ " + String.join(" ", cmd));
+    Path log = Path.of(scratch + ".log");
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        throw new IllegalStateException(script + " did not finish in 10 min; its output: " + log);
+    }
+    List<String> lines = Files.readAllLines(log);
+    lines.subList(Math.max(0, lines.size() - 4), lines.size()).forEach(l -> System.out.println("  | " + l));
+    if (p.exitValue() > 1) throw new IllegalStateException(script + " failed with exit " + p.exitValue() + "; its output: " + log);
+    System.out.printf("exit %d (0 = every criterion passed, 1 = some failed) after %.0f s%n", p.exitValue(), (System.nanoTime() - t0) / 1e9);
+    System.out.println("scratch folder: " + scratch);
+    try (var s = Files.list(scratch)) {
+        for (Path f : s.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+            System.out.println("  " + f.getFileName() + ": " + csv(f).rowCount() + " rows");
+        }
+    }
+    return scratch;
+}
+System.out.println("data: " + data + "\nrepository: " + repo);'''
+
 
 def md(s): return V4.new_markdown_cell(s)
-def code(s):
-    c = V4.new_code_cell(s)
+
+
+def code(s, tag=None):
+    c = V4.new_code_cell(s.strip("\n"))
     if s == SETUP: c.metadata["tags"] = ["setup"]
+    if tag: c.metadata["tags"] = [tag]
     return c
 
+
 def write(name, cells):
+    if ONLY and name not in ONLY: return
     nb = V4.new_notebook()
     nb.metadata.kernelspec = KS
     nb.metadata.language_info = {"name": "java"}
     nb.cells = cells
     nbformat.write(nb, os.path.join(root, 'notebooks', name))
 
+
 # ---------------------------------------------------------------- overview
+OVERVIEW_CHART = r'''// Every criterion as measured / threshold on a log axis, oriented so that < 1 passes for every comparator
+// ("<", "<=": measured / target; ">", ">=": target / measured; "== 0": measured + 1; "== N": the larger of the two ratios).
+// One point per script and criterion (its worst row, as the decision reads it); one series per table of the plan.
+double margin(Criterion k, double v) {
+    return switch (k.cmp) {
+        case LT, LE -> v / k.target;
+        case GT, GE -> k.target / v;
+        case EQ -> k.target == 0 ? v + 1 : Math.max(v / k.target, k.target / v);
+    };
+}
+String planTable(Criterion k) {
+    String s = k.seedSection;
+    return s.startsWith("Success Criteria") ? s.replaceAll(" \\(.*", "") : s.startsWith("Scenario") ? "Scenario metrics" : "Edge cases and deep questions";
+}
+XYChart overviewChart(Table all) {
+    Table crit = all.where(all.stringColumn("criterion").isNotMissing().and(all.stringColumn("status").isNotEqualTo("INFO")));
+    // worst row per script and criterion, tables of the plan in order
+    Map<String, Map<String, Double>> groups = new TreeMap<>(Comparator.comparing((String g) -> g.startsWith("Success") ? "0" + g : "1" + g));
+    for (tech.tablesaw.api.Row r : crit) {
+        Criterion k = Criterion.valueOf(r.getString("criterion"));
+        double m = Double.isNaN(r.getDouble("value")) ? Double.NaN : margin(k, r.getDouble("value"));
+        String label = r.getString("scenario").replaceAll("_.*", "") + " " + k.name();
+        groups.computeIfAbsent(planTable(k), g -> new TreeMap<>()).merge(label, m, (a, b) -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b));
+    }
+    List<String> labels = new ArrayList<>();
+    groups.values().forEach(g -> labels.addAll(g.keySet()));
+    XYChart c = new XYChartBuilder().width(1000).height(160 + 18 * labels.size()).title("Every criterion: measured / threshold (left of the red line passes; on it for == criteria; missing values not drawn)")
+            .xAxisTitle("measured / threshold (log; for >= criteria threshold / measured; for == 0 criteria measured + 1)").yAxisTitle("").build();
+    c.getStyler().setXAxisLogarithmic(true);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    c.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+    c.getStyler().setMarkerSize(9);
+    c.getStyler().setYAxisMin(-1.0); c.getStyler().setYAxisMax((double) labels.size());
+    c.getStyler().setYAxisTicksVisible(false);
+    double lo = 1e-4, hi = 10;
+    for (Map<String, Double> g : groups.values()) for (double m : g.values()) if (!Double.isNaN(m) && m > 0) { lo = Math.min(lo, m / 2); hi = Math.max(hi, m * 2); }
+    // the criteria's names sit in a band of 4 decades left of the data (XChart has no text axis for XY charts)
+    double labelsFrom = lo / 1e4;
+    for (int i = 0; i < labels.size(); i++) c.addAnnotation(new AnnotationText(labels.get(i), lo / 100, labels.size() - 1 - i, false));
+    XYSeries pass = c.addSeries("passing side (< 1)", new double[] {lo, 1}, new double[] {labels.size(), labels.size()});
+    pass.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area); pass.setMarker(SeriesMarkers.NONE);
+    pass.setFillColor(new Color(0, 160, 0, 40)); pass.setLineColor(new Color(0, 160, 0, 120));
+    XYSeries one = c.addSeries("threshold", new double[] {1, 1}, new double[] {-1, labels.size()});
+    one.setMarker(SeriesMarkers.NONE); one.setLineColor(Color.RED); one.setLineStyle(SeriesLines.DASH_DASH);
+    for (Map.Entry<String, Map<String, Double>> g : groups.entrySet()) {
+        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+        for (Map.Entry<String, Double> e : g.getValue().entrySet()) {
+            if (Double.isNaN(e.getValue())) continue;
+            xs.add(Math.max(e.getValue(), lo)); // a perfect "== 0" (margin 1) sits on the line; 0 is clipped to the axis
+            ys.add((double) (labels.size() - 1 - labels.indexOf(e.getKey())));
+        }
+        if (xs.isEmpty()) continue;
+        XYSeries s = c.addSeries(g.getKey(), xs, ys);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    }
+    c.getStyler().setXAxisMin(labelsFrom); c.getStyler().setXAxisMax(hi);
+    return c;
+}
+if (all != null) show(overviewChart(all));'''
+
 write('00_overview.ipynb', [
     md("# POC #1 — Redis as the L2 cache: overview\n\n"
-       "Loads every `data/<script>/metrics.csv` with Tablesaw, shows the criteria and computes the seed's decision "
-       "with the same code as `RESULTS.md` (`lab.Decision`).\n\n"
+       "Loads every `data/<script>/metrics.csv` with Tablesaw, shows the criteria, computes the plan's decision "
+       "with the same code as `RESULTS.md` (`lab.Decision`) and draws every criterion against its threshold.\n\n"
        "Re-run: `./jbang scripts/RunAll.java` (or one script), then `bash notebooks/run.sh` (executes every notebook headless "
-       "and saves the outputs). `bash notebooks/install.sh` prepares the Java kernel once."),
+       "and saves the outputs). `bash notebooks/install.sh` prepares the Java kernel once. Each script's own notebook "
+       "re-runs that script with a changed option."),
     code(SETUP),
-    code(LOAD),
+    code(HELPERS),
     md("## Every metrics table"),
     code('''List<Path> folders = new ArrayList<>();
 if (Files.isDirectory(data)) {
@@ -91,6 +282,11 @@ System.out.println();
 for (Decision.CriterionResult c : d.criteria()) {
     System.out.printf("%-8s %-11s %-4s %s%n", c.status(), c.category().name().toLowerCase(), c.gate() ? "gate" : "", c.criterion().description);
 }'''),
+    md("## Every criterion against its threshold\n\n"
+       "How far each measurement is from the plan's threshold, on one log axis: left of the red line (shaded) passes. "
+       "Grouped by the plan's tables: the *Success Criteria* (performance, functional, integration), the per-scenario metrics "
+       "with targets, and the edge cases / deep questions."),
+    code(OVERVIEW_CHART),
     md("`RESULTS.md` is generated from the same files; its decision line must be the one above."),
     code('''Path results = Path.of(System.getenv().getOrDefault("LAB_RESULTS", "../RESULTS.md"));
 if (Files.exists(results)) {
@@ -102,6 +298,9 @@ if (Files.exists(results)) {
 ])
 
 # ---------------------------------------------------------------- per script
+from specs import SPECS  # noqa: E402  (per-question analysis and charts, one entry per script)
+
+
 def header_comment(path):
     lines = open(path).read().splitlines()
     out = []
@@ -112,40 +311,44 @@ def header_comment(path):
             break
     return '\n'.join(out).strip()
 
+
 scripts = sorted([os.path.basename(p)[:-5] for p in glob.glob(root + '/scripts/*.java') if re.match(r'[SEQX][0-9]+_', os.path.basename(p))],
                  key=lambda n: ("SEQX".index(n[0]), n))
-for i, s in enumerate(scripts, start=1):
+missing = [s for s in scripts if s not in SPECS]
+if missing: raise SystemExit("no notebook spec for " + ", ".join(missing) + " in notebooks/specs.py")
+for s in scripts:
+    spec = SPECS[s]
     about = header_comment(root + '/scripts/' + s + '.java')
-    write('%s.ipynb' % s, [
-        md("# " + s + "\n\nFrom the header of `scripts/" + s + ".java`:\n\n```\n" + about + "\n```\n\n"
-           "## Change the experiment, re-run\n\n"
-           "- `./jbang scripts/" + s + ".java --help` lists its options (sizes, rates, clients...); `--quick` runs it in seconds.\n"
-           "- A changed question (another rate, payload, TTL, client) is an option or a constant at the top of the script: "
-           "edit it, run `./jbang scripts/" + s + ".java` (writes `data/" + s + "/`), then `./jbang scripts/Report.java` "
-           "and `bash notebooks/run.sh` to refresh `RESULTS.md` and these charts.\n"
-           "- To keep the reference data untouched, write elsewhere: `--out /tmp/" + s + "`, then "
-           "`bash notebooks/run.sh --data /tmp` (the folder holding `" + s + "/`)."),
+    files = ", ".join('"%s"' % f for f in spec["files"])
+    charts = spec["charts"]  # method names taking the data folder
+    cells = [
+        md("# " + s + "\n\n**Question.** " + spec["question"] + "\n\n"
+           "<details><summary>From the header of <code>scripts/" + s + ".java</code></summary>\n\n```\n" + about + "\n```\n</details>"),
         code(SETUP),
-        code(LOAD),
+        code(HELPERS),
+        md("## Criteria\n\nThe rows of `metrics.csv` judged against the plan (`lab.Criterion`)."),
         code('''Path dir = data.resolve("%s");
-Table metrics = null;
-if (!Files.exists(dir.resolve("metrics.csv"))) {
-    System.out.println("no data yet in " + dir + ": run ./jbang scripts/%s.java");
+boolean reference = has(dir, %s);
+if (!reference) {
+    System.out.println("no reference data in " + dir + " (run ./jbang scripts/%s.java): the re-run below still draws its own");
 } else {
-    metrics = readMetrics(dir.resolve("metrics.csv"));
+    Table metrics = readMetrics(dir.resolve("metrics.csv"));
     Table checks = metrics.where(metrics.stringColumn("status").isNotEqualTo("INFO"));
     System.out.println(checks.selectColumns("test", "client", "metric", "value", "unit", "comparator", "target", "status").printAll());
-}''' % (s, s)),
-        md("## Other measurements"),
-        code('''if (metrics != null) {
-    System.out.println(metrics.where(metrics.stringColumn("status").isEqualTo("INFO")).selectColumns("test", "client", "metric", "value", "unit").printAll());
-}'''),
-        md("## Charts\n\nEvery CSV table of the folder, drawn by `lab.Charts` (the same charts as in `RESULTS.md`)."),
-        code('''if (Files.isDirectory(dir)) {
-    for (Charts.Named c : Charts.forFolder(dir)) {
-        System.out.println(c.title());
-        org.rapaio.jupyter.kernel.global.Global.display(BitmapEncoder.getBufferedImage(c.chart()));
-    }
-}'''),
-    ])
+}''' % (s, files, s)),
+        md("## Analysis\n\n" + spec["analysis_md"]),
+        code(spec["analysis"] + '\nif (reference) analyse(dir);'),
+        md("## Charts\n\n" + spec["charts_md"]),
+        code(spec["chart_code"] + '\nif (reference) show(' + charts[0] + '(dir));' +
+             ''.join('\nif (reference) show(%s(dir));' % c for c in charts[1:])),
+        md("## Change it and re-run\n\n" + spec["rerun_md"] + "\n\n"
+           "The cell runs the script as a child process from the repository root, `--quick` into a new scratch folder under "
+           "`java.io.tmpdir` (the reference data is not touched), then the same analysis and charts are drawn from it, "
+           "next to the reference. Edit the options (`./jbang scripts/" + s + ".java --help` lists them) and run the cells again. "
+           "A full-size run writes `data/" + s + "/`: `./jbang scripts/" + s + ".java`, then `bash notebooks/run.sh`."),
+        code('Path scratch = rerun("%s", %s);' % (s, ", ".join('"%s"' % o for o in spec["rerun"])), tag="rerun"),
+        code('System.out.println("redrawn from the scratch folder " + scratch);\nanalyse(scratch);' +
+             ''.join('\nshow(reference ? %s(dir) : null, %s(scratch));' % (c, c) for c in charts), tag="redraw"),
+    ]
+    write('%s.ipynb' % s, cells)
 print(scripts)

@@ -25,6 +25,8 @@ k="$here/.kernel"
 bash "$here/compile-lab.sh" || exit 2   # the notebooks use the current scripts/lab
 
 export JUPYTER_PATH="$k"
+# the re-run cells start scripts from the repository (./jbang scripts/NAME.java), wherever the notebooks are
+export LAB_ROOT="${LAB_ROOT:-$(dirname "$here")}"
 [ ${#names[@]} -gt 0 ] || mapfile -t names < <(cd "$dir" && ls *.ipynb | sort)
 failed=0
 for nb in "${names[@]}"; do

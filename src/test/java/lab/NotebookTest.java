@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every notebook executes headless without error (notebooks/run.sh on a temp copy, against a temp data
- * folder), and the decision the overview notebook prints is RESULTS.md's and lab.Decision's.
+ * folder), and the decision the overview notebook prints is RESULTS.md's and lab.Decision's. Every script's
+ * notebook re-runs its script (--quick, one changed option) into a scratch folder and draws from that folder.
  * Needs the toolchain of notebooks/install.sh; skipped without it, except under CI=true where it fails.
  */
 class NotebookTest {
@@ -56,7 +59,7 @@ class NotebookTest {
         Process p = new ProcessBuilder("bash", "notebooks/run.sh", "--dir", nbs.toString(), "--data", data.toString(), "--results", results.toString())
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(15, TimeUnit.MINUTES), "run.sh did not finish");
+        assertTrue(p.waitFor(40, TimeUnit.MINUTES), "run.sh did not finish");
         System.out.println(log + "\nnotebooks executed in " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
         assertEquals(0, p.exitValue(), log);
 
@@ -66,6 +69,25 @@ class NotebookTest {
             for (JsonNode cell : nb.get("cells")) {
                 for (JsonNode out : cell.path("outputs")) assertTrue(!out.path("output_type").asText().equals("error"), n + ": " + out);
                 if (cell.path("cell_type").asText().equals("code")) assertTrue(cell.path("execution_count").isInt(), n + ": cell not executed");
+            }
+        }
+        for (String n : names) {
+            JsonNode nb = json.readTree(nbs.resolve(n).toFile());
+            assertTrue(nb.toString().contains("image/png"), n + ": no chart in the outputs");
+            if (n.equals("00_overview.ipynb")) continue;
+            String rerun = text(cellsTagged(nb, "rerun"));
+            Matcher m = Pattern.compile("scratch folder: (\\S+)").matcher(rerun);
+            assertTrue(m.find(), n + ": the re-run cell did not run into a scratch folder: " + rerun);
+            Path scratch = Path.of(m.group(1));
+            try {
+                assertTrue(Files.exists(scratch.resolve("metrics.csv")), n + ": no metrics.csv in " + scratch);
+                assertTrue(rerun.matches("(?s).*metrics\\.csv: [1-9][0-9]* rows.*"), n + ": re-run wrote no rows: " + rerun);
+                JsonNode redraw = cellsTagged(nb, "redraw");
+                assertTrue(text(redraw).contains("redrawn from the scratch folder " + scratch), n + ": the redraw cell did not read " + scratch);
+                assertTrue(redraw.toString().contains("image/png"), n + ": the redraw cell drew no chart");
+            } finally {
+                deleteTree(scratch);
+                Files.deleteIfExists(Path.of(scratch + ".log"));
             }
         }
         String overview = text(json.readTree(nbs.resolve("00_overview.ipynb").toFile()));
@@ -81,6 +103,22 @@ class NotebookTest {
         assertEquals("Decision: " + d.outcomeText(), line);
         assertTrue(Files.readString(results).contains("**" + d.outcomeText() + "**"));
         assertTrue(overview.contains("states the same decision: true"), overview);
+    }
+
+    /** The cells of a notebook tagged {@code tag} (by make_notebooks.py), as a notebook of their own. */
+    static JsonNode cellsTagged(JsonNode nb, String tag) {
+        var cells = new ObjectMapper().createArrayNode();
+        for (JsonNode cell : nb.get("cells")) {
+            for (JsonNode t : cell.path("metadata").path("tags")) if (t.asText().equals(tag)) cells.add(cell);
+        }
+        return new ObjectMapper().createObjectNode().set("cells", cells);
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) return;
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     /** All stream and text outputs of a notebook. */
