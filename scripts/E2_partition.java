@@ -85,7 +85,7 @@ public class E2_partition implements Callable<Integer> {
         Clients.requireKnown(clients);
         Results out = new Results("E2_partition", common.outDir("E2_partition"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             out.meta("cut", "CLIENT KILL of the subscriber connection + held-off reconnect (subscriber only; data connection stays up)");
             out.meta("cut_ms", cutMillis);

@@ -86,7 +86,7 @@ public class E3_thundering_herd implements Callable<Integer> {
         });
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none());
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             Progress.step("PostgreSQL " + pg.version() + " — " + pg.describe());
             out.server(redis);
             out.meta("pg_backend", pg.backend());

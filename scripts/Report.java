@@ -73,7 +73,7 @@ public class Report implements Callable<Integer> {
     /** run.csv keys that describe the environment rather than the experiment's parameters. */
     static boolean environmentKey(String k) {
         return Set.of("scenario", "started_utc", "finished_utc", "duration_s", "passed", "git_commit", "git_dirty", "jvm", "os", "cores",
-                "max_heap_mb", "redis_backend", "redis_server", "redis_version").contains(k) || k.endsWith("_version") || k.startsWith("redis_config_");
+                "max_heap_mb", "redis_backend", "redis_server", "redis_version").contains(k) || k.endsWith("_version") || k.startsWith("redis_config_") || k.startsWith("server_");
     }
 
     @Override

@@ -77,7 +77,7 @@ public class S1_basic implements Callable<Integer> {
 
         Results out = new Results("S1_basic", common.outDir("S1_basic"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             out.meta("ops_per_command", n);
             out.meta("ttl_samples", ttlN);
@@ -262,31 +262,37 @@ public class S1_basic implements Callable<Integer> {
         return true;
     }
 
-    // ------------------------------------------------------------------ reference: redis-benchmark
+    // ------------------------------------------------------------------ reference: the server's benchmark tool
 
-    /** redis-benchmark -c 1 on the same server and keys shape: how much do the Java clients add? */
+    /**
+     * The server's own benchmark tool (redis-benchmark, or valkey-benchmark on Valkey) -c 1 on the same
+     * server and keys shape: how much do the Java clients add? The metric names keep "redis_benchmark"
+     * so runs on different servers line up; the client column and run.csv name the tool used.
+     */
     void reference(Results out, RedisServer redis, Keys keys, int requests) {
-        if (!RedisBenchmark.available()) {
-            out.meta("redis_benchmark", "not installed: no reference ratio");
-            Progress.line("redis-benchmark not on the PATH: skipping the reference ratio");
+        String tool = RedisBenchmark.toolName(redis);
+        if (tool == null) {
+            out.meta("benchmark_tool", "not installed: no reference ratio");
+            Progress.line("neither redis-benchmark nor valkey-benchmark on the PATH: skipping the reference ratio");
             return;
         }
-        Progress.step("redis-benchmark -c 1 -n " + requests + " (reference)");
+        out.meta("benchmark_tool", tool);
+        Progress.step(tool + " -c 1 -n " + requests + " (reference)");
         String k = keys.key("bench");
         RedisBenchmark.Line set = RedisBenchmark.run(redis, 1, requests, "SET", k, "value");
         RedisBenchmark.Line get = RedisBenchmark.run(redis, 1, requests, "GET", k);
         for (var e : List.of(new Object[] {"set", set}, new Object[] {"get", get})) {
             String op = (String) e[0];
             RedisBenchmark.Line l = (RedisBenchmark.Line) e[1];
-            out.info("reference", "redis-benchmark", op + "_p50", "ms", l.p50Millis());
-            out.info("reference", "redis-benchmark", op + "_p99", "ms", l.p99Millis());
-            out.info("reference", "redis-benchmark", op + "_rps", "req/s", l.requestsPerSecond());
+            out.info("reference", tool, op + "_p50", "ms", l.p50Millis());
+            out.info("reference", tool, op + "_p99", "ms", l.p99Millis());
+            out.info("reference", tool, op + "_rps", "req/s", l.requestsPerSecond());
             for (String client : clients) {
                 double p50 = out.rows().stream().filter(r -> r.test().equals("ops") && r.client().equals(client) && r.metric().equals(op + "_p50"))
                         .mapToDouble(Results.Row::value).findFirst().orElse(Double.NaN);
-                // redis-benchmark reports whole microseconds in ms; a ratio near 1 means the client adds little
+                // the tool reports whole microseconds in ms; a ratio near 1 means the client adds little
                 out.info("reference", client, op + "_p50_vs_redis_benchmark", "ratio", p50 / l.p50Millis());
-                System.out.printf("%-8s %s p50 %.3f ms = %.2f x redis-benchmark (%.3f ms)%n", client, op.toUpperCase(), p50, p50 / l.p50Millis(), l.p50Millis());
+                System.out.printf("%-8s %s p50 %.3f ms = %.2f x %s (%.3f ms)%n", client, op.toUpperCase(), p50, p50 / l.p50Millis(), tool, l.p50Millis());
             }
         }
     }

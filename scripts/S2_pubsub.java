@@ -93,7 +93,7 @@ public class S2_pubsub implements Callable<Integer> {
 
         Results out = new Results("S2_pubsub", common.outDir("S2_pubsub"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("S2");
             Bus bus = Bus.pubsub(redis, keys);

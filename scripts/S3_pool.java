@@ -142,7 +142,7 @@ public class S3_pool implements Callable<Integer> {
         Results out = new Results("S3_pool", common.outDir("S3_pool"));
         // The restart test kills the process: the lab must own the server.
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().faults())) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             out.meta("rate_per_s", ratePerSecond);
             out.meta("duration_ms", durationMillis);

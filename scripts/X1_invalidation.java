@@ -117,7 +117,7 @@ public class X1_invalidation implements Callable<Integer> {
         Clients.requireKnown(clients);
         Results out = new Results("X1_invalidation", common.outDir("X1_invalidation"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none())) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             out.meta("single_messages", n);
             out.meta("rate_per_s", RATE_PER_S);

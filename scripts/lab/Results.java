@@ -98,7 +98,10 @@ public final class Results {
     public void server(RedisServer s) {
         meta("redis_backend", s.backend());
         meta("redis_server", s.describe());
-        meta("redis_version", s.version());
+        meta("redis_version", s.version()); // what the server reports for Redis compatibility (Valkey 8.0: 7.2.4)
+        RedisServer.Identity id = s.identity();
+        meta("server_name", id.name());
+        meta("server_version", id.version());
         for (String k : List.of("maxmemory", "maxmemory-policy", "save", "appendonly", "io-threads")) {
             String v = s.configGet(k);
             if (v != null) meta("redis_config_" + k, v);
