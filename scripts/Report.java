@@ -86,6 +86,7 @@ public class Report implements Callable<Integer> {
         StringBuilder md = new StringBuilder();
         header(md, runs);
         decision(md, decision);
+        md.append(lab.report.ServerComparison.section(data));
         environment(md, runs);
         for (Run r : runs) scenario(md, r, out.toAbsolutePath().getParent(), chartDir);
         nextSteps(md, decision, runs);
