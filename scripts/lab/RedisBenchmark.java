@@ -38,6 +38,11 @@ public final class RedisBenchmark {
         return p == null ? null : p.getFileName().toString();
     }
 
+    /** Some benchmark tool (redis-benchmark or valkey-benchmark) is on the PATH. */
+    public static boolean available() {
+        return Processes.onPath("redis-benchmark") != null || Processes.onPath("valkey-benchmark") != null;
+    }
+
     public static boolean available(RedisServer s) {
         return tool(s) != null;
     }
