@@ -43,11 +43,7 @@ public final class ServerComparison {
         }
 
         public String title() {
-            String n = switch (name) {
-                case "keydb" -> "KeyDB";
-                default -> name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
-            };
-            return n + " " + version;
+            return display(name) + " " + version;
         }
     }
 
@@ -90,8 +86,9 @@ public final class ServerComparison {
             List<Results.Row> rows = new ArrayList<>();
             Map<String, double[]> intervals = new LinkedHashMap<>();
             for (Path d : e.getValue()) {
-                rows.addAll(Csv.metrics(d.resolve("metrics.csv")));
-                intervals.putAll(intervals(d.resolve("metrics.csv")));
+                Csv.Table t = Csv.read(d.resolve("metrics.csv"));
+                rows.addAll(rows(t));
+                intervals.putAll(intervals(t));
             }
             String[] id = ids.get(e.getKey());
             out.add(new ServerData(id[0], id[1], List.copyOf(e.getValue()), List.copyOf(rows), intervals));
@@ -126,9 +123,19 @@ public final class ServerComparison {
         return m;
     }
 
+    /** metrics.csv rows by column name, so columns added after {@code criterion} (intervals, trials) are no obstacle. */
+    static List<Results.Row> rows(Csv.Table t) {
+        List<Results.Row> rows = new ArrayList<>();
+        for (int i = 0; i < t.rows().size(); i++) {
+            List<String> r = t.rows().get(i);
+            rows.add(Csv.metricRow(t.file() + " line " + (i + 2), t.str(r, "scenario"), t.str(r, "test"), t.str(r, "client"), t.str(r, "metric"),
+                    t.str(r, "unit"), t.str(r, "value"), t.str(r, "status"), t.str(r, "criterion")));
+        }
+        return rows;
+    }
+
     /** ci_low/ci_high per row key when metrics.csv carries them (trial-based runs), else none. */
-    static Map<String, double[]> intervals(Path metrics) {
-        Csv.Table t = Csv.read(metrics);
+    static Map<String, double[]> intervals(Csv.Table t) {
         Map<String, double[]> m = new LinkedHashMap<>();
         if (!t.has("ci_low") || !t.has("ci_high")) return m;
         for (List<String> r : t.rows()) {
@@ -201,8 +208,7 @@ public final class ServerComparison {
         for (String name : List.of("valkey", "dragonfly", "keydb")) {
             ServerData s = servers.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
             if (s == null) {
-                md.append("- **").append(Character.toUpperCase(name.charAt(0))).append(name.substring(1))
-                        .append(": not measured on this machine.** ").append(cell(howToMeasure(name))).append('\n');
+                md.append("- **").append(display(name)).append(": not measured on this machine.** ").append(cell(howToMeasure(name))).append('\n');
                 continue;
             }
             Decision.Result d = Decision.evaluate(s.rows());
@@ -309,6 +315,12 @@ public final class ServerComparison {
             if (!v.isEmpty()) b.add(v);
         }
         return b;
+    }
+
+    /** "valkey" -> "Valkey", "keydb" -> "KeyDB". */
+    static String display(String name) {
+        if (name.equals("keydb")) return "KeyDB";
+        return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
     static String cell(String s) {
