@@ -570,11 +570,11 @@ public class S3_pool implements Callable<Integer> {
                 Thread.sleep(cfg.warmupMillis() + runMillis / 3);
                 killAt.set(System.nanoTime());
                 redis.kill();
-                Progress.line(variant + ": redis-server killed");
+                Progress.line(variant + ": " + redis.serverName() + "-server killed");
                 Thread.sleep(downMillis);
                 redis.restart(); // returns once the new process answers PING
                 upAt.set(System.nanoTime());
-                Progress.line(variant + ": redis-server restarted, answers PING");
+                Progress.line(variant + ": " + redis.serverName() + "-server restarted, answers PING");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
