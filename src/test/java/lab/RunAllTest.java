@@ -39,7 +39,7 @@ class RunAllTest {
         Path root = dir.resolve("d");
         ScriptRun.Outcome o = ScriptRun.inProcess("RunAll", "--quick", "--out", root.toString(), "--only", "S1_basic", "--servers", "redis,valkey");
         assertTrue(o.exitCode() == 0 || o.exitCode() == 1, o.all());
-        assertTrue(o.stdout().indexOf("S1_basic [redis]") < o.stdout().indexOf("S1_basic [valkey]"), o.stdout());
+        assertTrue(o.stderr().indexOf("S1_basic [redis]") >= 0 && o.stderr().indexOf("S1_basic [redis]") < o.stderr().indexOf("S1_basic [valkey]"), o.stderr());
         for (var e : java.util.Map.of("S1_basic", "redis", "valkey/S1_basic", "valkey").entrySet()) {
             String server = ScriptRun.csv(root.resolve(e.getKey()).resolve("run.csv")).stream().filter(r -> r.get("key").equals("server_name"))
                     .findFirst().orElseThrow().get("value");
