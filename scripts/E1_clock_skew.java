@@ -153,7 +153,7 @@ public class E1_clock_skew implements Callable<Integer> {
 
         List<Probe> probes = new ArrayList<>();
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("E1");
             List<Instance> instances = new ArrayList<>();

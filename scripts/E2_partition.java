@@ -120,7 +120,7 @@ public class E2_partition implements Callable<Integer> {
         for (double ps : partitions) if (ps < 0.1) throw new LabException("--partition-seconds must be >= 0.1");
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             out.meta("cut", "CLIENT KILL of the subscriber connection + held-off reconnect (subscriber only; data connection stays up)");
             out.meta("cut_ms", cutMillis);

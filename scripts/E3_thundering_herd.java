@@ -88,7 +88,7 @@ public class E3_thundering_herd implements Callable<Integer> {
         ExecutorService threads = Executors.newFixedThreadPool(concurrency, Threads.daemon("herd"));
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(16L << 20));
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             Progress.step("PostgreSQL " + pg.version() + " — " + pg.describe());
             out.server(redis);
             out.meta("pg_backend", pg.backend());

@@ -122,7 +122,7 @@ public class E4_embedding_size implements Callable<Integer> {
         Map<String, long[]> codecMismatches = new LinkedHashMap<>(); // encoding -> values not bit-exact
         Map<String, long[]> transitMismatches = new LinkedHashMap<>(); // client|encoding -> GETs != SET bytes
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(64L << 20))) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("E4");
             List<BinaryKv> kvs = new ArrayList<>();

@@ -81,7 +81,7 @@ public class Q1_warming implements Callable<Integer> {
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(64L << 20));
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             Progress.step("PostgreSQL " + pg.version() + " — " + pg.describe());
             out.server(redis);
             out.meta("pg_backend", pg.backend());

@@ -170,7 +170,7 @@ public class Q2_key_versioning implements Callable<Integer> {
                     "def handler_" + i + "(request):\n    return render(request, 'x.html')\n", Embeddings.gaussian(r, dims));
         }
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(128L << 20))) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("Q2");
             try (RedisClient jedis = Clients.jedis(redis, 2, "lab-q2")) {

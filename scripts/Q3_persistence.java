@@ -148,7 +148,7 @@ public class Q3_persistence implements Callable<Integer> {
                             + redis.safeUrl() + " was not started by the lab and is never reconfigured: run without --redis-url");
                 }
                 if (servers.size() == 1) {
-                    Progress.step("Redis " + redis.version() + " — " + redis.describe());
+                    Progress.step(redis.title() + " — " + redis.describe());
                     out.server(redis);
                 }
                 verifyMode(out, mode, redis);

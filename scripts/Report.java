@@ -70,7 +70,7 @@ public class Report implements Callable<Integer> {
     /** run.csv keys that describe the environment rather than the experiment's parameters. */
     static boolean environmentKey(String k) {
         return Set.of("scenario", "title", "started_utc", "finished_utc", "duration_s", "passed", "git_commit", "git_dirty", "jvm", "os", "cores",
-                "max_heap_mb", "redis_backend", "redis_server", "redis_version").contains(k) || k.endsWith("_version") || k.startsWith("redis_config_");
+                "max_heap_mb", "redis_backend", "redis_server", "redis_version").contains(k) || k.endsWith("_version") || k.startsWith("redis_config_") || k.startsWith("server_");
     }
 
     @Override
@@ -89,6 +89,7 @@ public class Report implements Callable<Integer> {
         md.append(runKinds);
         environment(md, runs, base, pageDir);
         decision(md, decision, link(base, chartDir.resolve(overview.id() + ".png")));
+        md.append(lab.report.ServerComparison.section(data));
         md.append("## Results per script\n\n");
         for (Run r : runs) summary(md, r, base, pageDir, chartDir);
         nextSteps(md, decision, runs);

@@ -10,6 +10,9 @@
 //   ./jbang scripts/RunAll.java --quick --out /tmp/d   quick runs, report in /tmp/d/RESULTS.md
 //   ./jbang scripts/RunAll.java --only S1_basic,S3_pool
 //   ./jbang scripts/RunAll.java --report-only          RESULTS.md from the data already there
+//   ./jbang scripts/RunAll.java --servers redis,valkey the matrix: each script on each server in turn
+//                                                      (S1 redis, S1 valkey, S2 redis, ...); Redis data in
+//                                                      ROOT/<script>/, any other server's in ROOT/<server>/<script>/
 //
 // A script is started with `java -cp <this JVM's classpath> <Script>` when its class is on this
 // classpath (the Maven test build compiles them all together), else through `./jbang scripts/X.java`
@@ -56,6 +59,10 @@ public class RunAll implements Callable<Integer> {
     @Option(names = "--skip", split = ",", paramLabel = "NAMES", description = "Do not run these scripts.")
     List<String> skip;
 
+    @Option(names = "--servers", split = ",", paramLabel = "NAMES",
+            description = "Run every script on each of these servers in turn (redis, valkey), interleaved per script; Redis writes ROOT/<script>/, another server ROOT/<server>/<script>/. Default: one run on the server the scripts pick (--server / LAB_SERVER, else redis).")
+    List<CommonOptions.Server> servers;
+
     @Option(names = "--report-only", description = "Run no script: regenerate the report from ROOT.")
     boolean reportOnly;
 
@@ -80,7 +87,7 @@ public class RunAll implements Callable<Integer> {
         Lab.main(new RunAll(), args);
     }
 
-    record Outcome(String script, int exitCode, double seconds, String lastError) {
+    record Outcome(String script, String server, int exitCode, double seconds, String lastError) {
         String status() {
             return switch (exitCode) {
                 case 0 -> "PASS";
@@ -115,24 +122,33 @@ public class RunAll implements Callable<Integer> {
         }));
 
         List<Outcome> outcomes = new ArrayList<>();
+        Path reportData = outRoot;
         if (!reportOnly) {
             if (chosen.isEmpty()) throw new LabException("no script left to run after --only/--skip");
+            List<CommonOptions.Server> matrix = serversToRun();
+            // without Redis in the matrix the main report reads the one server's folder
+            if (!matrix.isEmpty() && !matrix.contains(CommonOptions.Server.redis)) reportData = outRoot.resolve(matrix.get(0).name());
             long start = System.nanoTime();
-            for (int i = 0; i < chosen.size(); i++) {
-                String s = chosen.get(i);
-                Progress.step(String.format(Locale.ROOT, "[%d/%d] %s%s (%.0f s elapsed)", i + 1, chosen.size(), s, quick ? " --quick" : "",
-                        (System.nanoTime() - start) / 1e9));
-                List<String> args = new ArrayList<>(List.of("--out", outRoot.resolve(s).toString()));
-                if (quick) args.add(0, "--quick");
-                Outcome o = run(s, args, timeoutMinutes);
-                outcomes.add(o);
-                Progress.line(s + ": " + o.status() + String.format(Locale.ROOT, " in %.1f s", o.seconds()));
+            int step = 0, steps = chosen.size() * Math.max(1, matrix.size());
+            for (String s : chosen) {
+                // servers interleaved per script, so a change on the machine hits every server alike
+                for (CommonOptions.Server server : matrix.isEmpty() ? java.util.Collections.<CommonOptions.Server>singletonList(null) : matrix) {
+                    String label = s + (server == null ? "" : " [" + server + "]");
+                    Progress.step(String.format(Locale.ROOT, "[%d/%d] %s%s (%.0f s elapsed)", ++step, steps, label, quick ? " --quick" : "",
+                            (System.nanoTime() - start) / 1e9));
+                    List<String> args = new ArrayList<>(List.of("--out", outDir(outRoot, server, s).toString()));
+                    if (server != null) args.addAll(List.of("--server", server.name()));
+                    if (quick) args.add(0, "--quick");
+                    Outcome o = run(s, server == null ? "" : server.name(), args, timeoutMinutes);
+                    outcomes.add(o);
+                    Progress.line(label + ": " + o.status() + String.format(Locale.ROOT, " in %.1f s", o.seconds()));
+                }
             }
             summary(outcomes);
         }
 
-        Progress.step("report: " + report + " from " + outRoot);
-        Outcome r = run("Report", List.of("--data", outRoot.toString(), "--out", report.toString()), 10);
+        Progress.step("report: " + report + " from " + reportData);
+        Outcome r = run("Report", "", List.of("--data", reportData.toString(), "--out", report.toString()), 10);
         if (r.exitCode() != 0) throw new LabException("the report failed (exit " + r.exitCode() + "): " + r.lastError());
         boolean allPassed = outcomes.stream().allMatch(o -> o.exitCode() == 0);
         return allPassed ? Lab.EXIT_PASS : Lab.EXIT_FAIL;
@@ -185,8 +201,34 @@ public class RunAll implements Callable<Integer> {
         }
     }
 
+    /** Where a script's data goes: ROOT/<script> for Redis (and a plain run), ROOT/<server>/<script> for another server. */
+    static Path outDir(Path root, CommonOptions.Server server, String script) {
+        return server == null || server == CommonOptions.Server.redis ? root.resolve(script) : root.resolve(server.name()).resolve(script);
+    }
+
+    /**
+     * --servers without duplicates; a server whose binary is missing is skipped with the one line that
+     * says how to install it (the lab then runs Redis alone), unless the scripts get servers elsewhere.
+     */
+    List<CommonOptions.Server> serversToRun() {
+        if (servers == null) return List.of();
+        String backend = System.getenv("LAB_REDIS_BACKEND");
+        boolean local = backend == null || backend.equals("auto") || backend.equals("binary");
+        List<CommonOptions.Server> run = new ArrayList<>();
+        for (CommonOptions.Server s : servers) {
+            if (run.contains(s)) continue;
+            if (local && s != CommonOptions.Server.redis && lab.Processes.onPath(s.binary()) == null) {
+                Progress.line("skipping " + s + ": " + (s == CommonOptions.Server.valkey ? CommonOptions.Server.VALKEY_MISSING : s.binary() + " is not on the PATH"));
+                continue;
+            }
+            run.add(s);
+        }
+        if (run.isEmpty()) throw new LabException("none of --servers " + servers + " can be started here");
+        return run;
+    }
+
     /** Runs one script as its own JVM, echoing its output indented; -1 as exit code on timeout. */
-    Outcome run(String script, List<String> args, int minutes) throws IOException {
+    Outcome run(String script, String server, List<String> args, int minutes) throws IOException {
         List<String> cmd = command(script);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -227,7 +269,7 @@ public class RunAll implements Callable<Integer> {
         } finally {
             current = null;
         }
-        return new Outcome(script, code, (System.nanoTime() - t0) / 1e9, lastError[0]);
+        return new Outcome(script, server, code, (System.nanoTime() - t0) / 1e9, lastError[0]);
     }
 
     /** java -cp (this classpath) when the script's class is here, else the lab's JBang launcher. */
@@ -253,13 +295,14 @@ public class RunAll implements Callable<Integer> {
     static void summary(List<Outcome> outcomes) {
         int w = Math.max(6, outcomes.stream().mapToInt(o -> o.script().length()).max().orElse(6));
         StringBuilder b = new StringBuilder("\n== RunAll — summary ==\n");
-        b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %4s  %9s  %s%n", "script", "status", "exit", "time (s)", "error"));
-        b.append("-".repeat(w + 40)).append('\n');
+        b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %-7s  %4s  %9s  %s%n", "script", "server", "status", "exit", "time (s)", "error"));
+        b.append("-".repeat(w + 49)).append('\n');
         for (Outcome o : outcomes) {
-            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %4d  %9.1f  %s%n", o.script(), o.status(), o.exitCode(), o.seconds(), o.lastError()));
+            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %-7s  %4d  %9.1f  %s%n", o.script(), o.server(), o.status(), o.exitCode(), o.seconds(), o.lastError()));
         }
         long passed = outcomes.stream().filter(o -> o.exitCode() == 0).count();
-        b.append(passed).append(" of ").append(outcomes.size()).append(" scripts met all their criteria\n");
+        b.append(passed).append(" of ").append(outcomes.size()).append(" script runs met all their criteria");
+        b.append(String.format(Locale.ROOT, " (%.1f s of script time)%n", outcomes.stream().mapToDouble(Outcome::seconds).sum()));
         System.out.print(b);
     }
 }

@@ -111,7 +111,7 @@ public class S1_basic implements Callable<Integer> {
 
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(8L << 20))) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             out.meta("ops_per_command", n);
             out.meta("json_round_trips", nJson);
@@ -427,10 +427,12 @@ public class S1_basic implements Callable<Integer> {
         return true;
     }
 
-    // ------------------------------------------------------------------ reference: redis-benchmark
+    // ------------------------------------------------------------------ reference: the server's benchmark tool
 
     /**
-     * redis-benchmark -c 1 on the same server: how much do the Java clients add? And the clients over the
+     * The server's own benchmark tool (redis-benchmark, or valkey-benchmark on Valkey) -c 1 on the same
+     * server: how much do the Java clients add? The metric names keep "redis_benchmark" so runs on
+     * different servers line up; the client column and run.csv name the tool used. And the clients over the
      * bare loop, trial by trial (paired: the same round, the same moment of the machine's load).
      */
     void reference(Results out, RedisServer redis, Keys keys, int requests, Map<String, Measured> measured, Measured bare) {
@@ -446,30 +448,32 @@ public class S1_basic implements Callable<Integer> {
             }
         }
         String unavailable = RedisBenchmark.unavailable(redis);
+        String tool = RedisBenchmark.toolName(redis);
+        out.meta("benchmark_tool", unavailable != null ? unavailable : tool);
         if (unavailable != null) {
-            out.meta("redis_benchmark", unavailable);
-            Progress.line("redis-benchmark " + unavailable + ": skipping the reference ratio");
+            Progress.line("benchmark reference " + unavailable + ": skipping the reference ratio");
             return;
         }
-        Progress.step("redis-benchmark -c 1 -n " + requests + " (reference)");
+        out.meta("benchmark_tool", tool);
+        Progress.step(tool + " -c 1 -n " + requests + " (reference)");
         String k = keys.key("bench");
         RedisBenchmark.Line set = RedisBenchmark.run(redis, 1, requests, "SET", k, "value");
         RedisBenchmark.Line get = RedisBenchmark.run(redis, 1, requests, "GET", k);
         for (var e : List.of(new Object[] {"set", set}, new Object[] {"get", get})) {
             String op = (String) e[0];
             RedisBenchmark.Line l = (RedisBenchmark.Line) e[1];
-            out.info("reference", "redis-benchmark", op + "_p50", "ms", l.p50Millis());
-            out.info("reference", "redis-benchmark", op + "_p99", "ms", l.p99Millis());
-            out.info("reference", "redis-benchmark", op + "_rps", "req/s", l.requestsPerSecond());
+            out.info("reference", tool, op + "_p50", "ms", l.p50Millis());
+            out.info("reference", tool, op + "_p99", "ms", l.p99Millis());
+            out.info("reference", tool, op + "_rps", "req/s", l.requestsPerSecond());
             List<String> all = new ArrayList<>(clients);
             all.add("bare-jedis");
             for (String client : all) {
                 Measured m = client.equals("bare-jedis") ? bare : measured.get(client);
                 double p50 = m.trials(op + "_p50").estimate().median();
-                // redis-benchmark reports whole microseconds in ms; a ratio near 1 means the client adds little
+                // the tool reports whole microseconds in ms; a ratio near 1 means the client adds little
                 out.info("reference", client, op + "_p50_vs_redis_benchmark", "ratio", p50 / l.p50Millis());
-                System.out.printf("%-10s %s p50 %.4f ms (median of trials) = %.2f x redis-benchmark (%.3f ms)%n", client, op.toUpperCase(), p50,
-                        p50 / l.p50Millis(), l.p50Millis());
+                System.out.printf("%-10s %s p50 %.4f ms (median of trials) = %.2f x %s (%.3f ms)%n", client, op.toUpperCase(), p50,
+                        p50 / l.p50Millis(), tool, l.p50Millis());
             }
         }
     }

@@ -97,7 +97,7 @@ public class S2_pubsub implements Callable<Integer> {
 
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("S2");
             Bus bus = Bus.pubsub(redis, keys);

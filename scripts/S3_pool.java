@@ -150,7 +150,7 @@ public class S3_pool implements Callable<Integer> {
         Results out = new Results(this, common);
         // The restart test kills the process: the lab must own the server.
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().faults())) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             out.meta("rate_per_s", ratePerSecond);
             out.meta("duration_ms", durationMillis);
@@ -403,11 +403,11 @@ public class S3_pool implements Callable<Integer> {
         Faults fault = Faults.plan(variant)
                 .after(cfg.warmupMillis() + runMillis / 3, "kill", () -> {
                     redis.kill();
-                    Progress.line(variant + ": redis-server killed");
+                    Progress.line(variant + ": " + redis.serverName() + "-server killed");
                 })
                 .after(downMillis, "restart", () -> {
                     redis.restart(); // returns once the new process answers PING
-                    Progress.line(variant + ": redis-server restarted, answers PING");
+                    Progress.line(variant + ": " + redis.serverName() + "-server restarted, answers PING");
                 });
         FixedRate.Result r;
         try (AutoCloseable sample = sampler(out, "restart", s)) {

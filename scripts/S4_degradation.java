@@ -135,7 +135,7 @@ public class S4_degradation implements Callable<Integer> {
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().faults());
              Postgres pg = Postgres.provision(common, pgOptions.backend)) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             Progress.step("PostgreSQL " + pg.version() + " — " + pg.describe());
             out.server(redis);
             out.meta("pg_backend", pg.backend());

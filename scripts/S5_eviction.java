@@ -115,7 +115,7 @@ public class S5_eviction implements Callable<Integer> {
                     .config("maxmemory-policy", "allkeys-lru").config("maxmemory-samples", Integer.toString(samples));
             try (RedisServer redis = RedisServer.provision(common, needs)) {
                 if (samples == samplesList.get(0)) {
-                    Progress.step("Redis " + redis.version() + " — " + redis.describe());
+                    Progress.step(redis.title() + " — " + redis.describe());
                     out.server(redis);
                 }
                 out.meta(test + "_config", configLine(redis));

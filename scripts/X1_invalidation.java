@@ -115,7 +115,7 @@ public class X1_invalidation implements Callable<Integer> {
         for (String m : mechanisms) if (!MECHANISMS.contains(m)) throw new LabException("unknown mechanism '" + m + "' (" + String.join(", ", MECHANISMS) + ")");
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe());
+            Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             out.meta("single_messages", n);
             out.meta("rate_per_s", RATE_PER_S);

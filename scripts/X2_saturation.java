@@ -113,7 +113,7 @@ public class X2_saturation implements Callable<Integer> {
         Results out = new Results(this, common);
         String machine = Runtime.getRuntime().availableProcessors() + " cores shared by the load generator, the clients and redis-server";
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(4L << 20))) {
-            Progress.step("Redis " + redis.version() + " — " + redis.describe() + " (" + machine + ")");
+            Progress.step(redis.title() + " — " + redis.describe() + " (" + machine + ")");
             out.server(redis);
             out.meta("machine_note", machine);
             out.meta("rates", steps);
@@ -209,27 +209,32 @@ public class X2_saturation implements Callable<Integer> {
                 Double.isNaN(breakRate) ? "no step (lower bound)" : Results.num(breakRate));
     }
 
-    /** redis-benchmark GET, closed loop, at each concurrency measured: the rate the C client reaches on the same box. */
+    /**
+     * The server's own benchmark tool (redis-benchmark, or valkey-benchmark on Valkey) GET, closed loop,
+     * at each concurrency measured: the rate the C client reaches on the same box.
+     */
     void reference(Results out, RedisServer redis, Keys keys, Set<Integer> concurrency) {
         String unavailable = RedisBenchmark.unavailable(redis);
         if (unavailable != null) {
-            out.meta("redis_benchmark", unavailable);
-            Progress.line("redis-benchmark " + unavailable);
+            out.meta("benchmark_tool", unavailable);
+            Progress.line("benchmark reference " + unavailable);
             return;
         }
+        String tool = RedisBenchmark.toolName(redis);
+        out.meta("benchmark_tool", tool);
         int requests = benchmarkRequests;
         for (int c : concurrency) {
-            Progress.step("redis-benchmark -c " + c + " -n " + requests + " GET (closed-loop reference)");
+            Progress.step(tool + " -c " + c + " -n " + requests + " GET (closed-loop reference)");
             RedisBenchmark.Line l = RedisBenchmark.run(redis, c, requests, "GET", keyNames[0]);
-            out.info("reference", "redis-benchmark", "get_rps_c" + c, "req/s", l.requestsPerSecond());
-            out.info("reference", "redis-benchmark", "get_p50_c" + c, "ms", l.p50Millis());
-            out.info("reference", "redis-benchmark", "get_p99_c" + c, "ms", l.p99Millis());
+            out.info("reference", tool, "get_rps_c" + c, "req/s", l.requestsPerSecond());
+            out.info("reference", tool, "get_p50_c" + c, "ms", l.p50Millis());
+            out.info("reference", tool, "get_p99_c" + c, "ms", l.p99Millis());
             for (Results.Row row : out.rows()) {
                 if (row.metric().equals("knee_rate") && row.client().endsWith("-c" + c)) {
                     out.info("reference", row.client(), "knee_vs_redis_benchmark_rps", "ratio", row.value() / l.requestsPerSecond());
                 }
             }
-            System.out.printf("redis-benchmark -c %-3d GET: %.0f req/s closed loop (p50 %.3f ms, p99 %.3f ms)%n", c, l.requestsPerSecond(), l.p50Millis(), l.p99Millis());
+            System.out.printf("%s -c %-3d GET: %.0f req/s closed loop (p50 %.3f ms, p99 %.3f ms)%n", tool, c, l.requestsPerSecond(), l.p50Millis(), l.p99Millis());
         }
     }
 }

@@ -31,9 +31,13 @@ public class CommonOptions {
             description = "Where Redis comes from: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: url if given, else container if Docker answers, else redis-server on the PATH, else the binary inside the embedded-redis jar). Env LAB_REDIS_BACKEND.")
     public Backend redisBackend;
 
-    @Option(names = "--redis-image", defaultValue = "${env:LAB_REDIS_IMAGE:-redis:7.2-alpine}", paramLabel = "IMAGE",
-            description = "Container image for the container backend, e.g. valkey/valkey:8, docker.dragonflydb.io/dragonflydb/dragonfly (default ${DEFAULT-VALUE}). Env LAB_REDIS_IMAGE.")
+    @Option(names = "--redis-image", defaultValue = "${env:LAB_REDIS_IMAGE}", paramLabel = "IMAGE",
+            description = "Container image for the container backend, any Redis-compatible server, e.g. redis:7.4-alpine, valkey/valkey:8.0.1-alpine, docker.dragonflydb.io/dragonflydb/dragonfly:v1.25.1, eqalpha/keydb:x86_64_v6.3.4 (default: the --server's image, redis:7.2-alpine or valkey/valkey:8.0.1-alpine). Env LAB_REDIS_IMAGE.")
     public String redisImage;
+
+    @Option(names = "--server", defaultValue = "${env:LAB_SERVER}", paramLabel = "NAME",
+            description = "Which server the lab starts: ${COMPLETION-CANDIDATES} (redis-server or valkey-server on the PATH, its own benchmark tool as the reference; default redis). With --redis-url or an image the server is whatever answers, detected from INFO; naming it here makes a mismatch an error. Env LAB_SERVER.")
+    public Server server;
 
     @Option(names = "--pg-url", defaultValue = "${env:PG_URL}", paramLabel = "JDBC_URL",
             description = "Use this PostgreSQL (jdbc:postgresql://host:port/db?user=...) instead of one the lab starts (scripts that need PostgreSQL). Env PG_URL.")
@@ -45,6 +49,44 @@ public class CommonOptions {
 
     /** Scratch parent of quick runs without --out: gitignored, so a quick run never replaces reference data. */
     public static final Path QUICK_ROOT = Path.of("runs", "quick");
+
+    /** The servers the lab knows how to start from a local binary. */
+    public enum Server {
+        redis("redis:7.2-alpine"), valkey("valkey/valkey:8.0.1-alpine");
+
+        /** The pinned container image used when --redis-image is not given. */
+        public final String image;
+
+        Server(String image) {
+            this.image = image;
+        }
+
+        /** One line: how to get valkey-server (Debian 12 backports, or the container backend). */
+        public static final String VALKEY_MISSING = "valkey-server is not on the PATH; on Debian 12 install it with"
+                + " `echo 'deb http://deb.debian.org/debian bookworm-backports main' > /etc/apt/sources.list.d/backports.list"
+                + " && apt-get update && apt-get install -y -t bookworm-backports valkey-server valkey-tools`"
+                + " (or use --redis-backend container --redis-image " + "valkey/valkey:8.0.1-alpine" + ")";
+
+        /** The server binary on the PATH, e.g. valkey-server. */
+        public String binary() {
+            return name() + "-server";
+        }
+
+        /** Its own benchmark tool (the same-run physical reference), e.g. valkey-benchmark. */
+        public String benchmark() {
+            return name() + "-benchmark";
+        }
+    }
+
+    /** The server to start: --server, else redis. */
+    public Server server() {
+        return server == null ? Server.redis : server;
+    }
+
+    /** The image for the container backend: --redis-image, else the chosen server's pinned image. */
+    public String image() {
+        return redisImage == null || redisImage.isBlank() ? server().image : redisImage;
+    }
 
     /** The output folder: --out, else $LAB_OUT_ROOT/<script>, else runs/quick/<script> for --quick, else data/<script>. */
     public Path outDir(String script) {

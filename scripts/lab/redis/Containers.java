@@ -86,15 +86,37 @@ final class ContainerRedis extends RedisServer {
     }
 
     static ContainerRedis start(String image, Map<String, String> config) {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--save", "", "--appendonly", "no"));
+        GenericContainer<?> c = Containers.start(image, 6379, command(image, config), null);
+        ContainerRedis r = new ContainerRedis(c, image, config);
+        r.awaitReady(30_000, null, null);
+        return r;
+    }
+
+    /**
+     * The image's server and its configuration on the command line. Redis, Valkey and KeyDB take the
+     * same directives under their own binary name; Dragonfly takes --flag=value and has no save or
+     * appendonly directives (it snapshots only when asked) and its cache_mode instead of allkeys-* policies.
+     */
+    static List<String> command(String image, Map<String, String> config) {
+        String img = image.toLowerCase(java.util.Locale.ROOT);
+        if (img.contains("dragonfly")) {
+            List<String> cmd = new ArrayList<>(List.of("dragonfly", "--logtostderr", "--dbfilename="));
+            config.forEach((k, v) -> {
+                if (k.equals("maxmemory-policy")) {
+                    if (v.startsWith("allkeys-")) cmd.add("--cache_mode=true");
+                } else if (!k.equals("save") && !k.equals("appendonly")) {
+                    cmd.add("--" + k.replace('-', '_') + "=" + v);
+                }
+            });
+            return cmd;
+        }
+        String bin = img.contains("valkey") ? "valkey-server" : img.contains("keydb") ? "keydb-server" : "redis-server";
+        List<String> cmd = new ArrayList<>(List.of(bin, "--save", "", "--appendonly", "no"));
         config.forEach((k, v) -> {
             cmd.add("--" + k);
             cmd.addAll(k.equals("save") && !v.isEmpty() ? List.of(v.split(" ")) : List.of(v));
         });
-        GenericContainer<?> c = Containers.start(image, 6379, cmd, null);
-        ContainerRedis r = new ContainerRedis(c, image, config);
-        r.awaitReady(30_000, null, null);
-        return r;
+        return cmd;
     }
 
     @Override public String host() { return "127.0.0.1"; }

@@ -102,7 +102,10 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
     public void describeInto(Results out) {
         out.meta("redis_backend", backend());
         out.meta("redis_server", describe());
-        out.meta("redis_version", version());
+        out.meta("redis_version", version()); // what the server reports for Redis compatibility (Valkey 8.0: 7.2.4)
+        Identity id = identity();
+        out.meta("server_name", id.name());
+        out.meta("server_version", id.version());
         for (String k : List.of("maxmemory", "maxmemory-policy", "save", "appendonly", "io-threads")) {
             String v = configGet(k);
             if (v != null) out.meta("redis_config_" + k, v);
@@ -150,8 +153,70 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
         return new Jedis(hostAndPort(), jedisConfig().clientName("lab-admin").build());
     }
 
+    /** The Redis version the server reports for compatibility (INFO redis_version; Valkey 8.0 says 7.2.4). */
     public String version() {
-        return info("server").getOrDefault("redis_version", "unknown");
+        return identity().redisVersion();
+    }
+
+    /** What the server is, from INFO server: name (redis, valkey, dragonfly, keydb), its own version, its Redis-compatible version. */
+    public record Identity(String name, String version, String redisVersion) {
+        /** "valkey 8.0.1": the value of the server column and of run.csv's server. */
+        public String label() {
+            return name + " " + version;
+        }
+
+        /** "Valkey 8.0.1", for the console. */
+        public String title() {
+            String n = switch (name) {
+                case "keydb" -> "KeyDB";
+                default -> name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
+            };
+            return n + " " + version;
+        }
+    }
+
+    /**
+     * Recognises the server from its INFO server fields. Valkey says {@code server_name:valkey} and
+     * {@code valkey_version} (its {@code redis_version} is a frozen 7.2.4); Dragonfly adds
+     * {@code dragonfly_version} (e.g. df-v1.25.1); KeyDB reports its own version as redis_version and is
+     * known by its executable (keydb-server) or a keydb_ field; Redis has none of these.
+     */
+    public static Identity identify(Map<String, String> info) {
+        String redisVersion = info.getOrDefault("redis_version", "unknown");
+        String name = info.getOrDefault("server_name", "").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!name.isEmpty() && !name.equals("redis")) {
+            return new Identity(name, info.getOrDefault(name + "_version", redisVersion), redisVersion);
+        }
+        String df = info.get("dragonfly_version");
+        if (df != null) return new Identity("dragonfly", df.replaceFirst("^df-v?", "").replaceFirst("^v", ""), redisVersion);
+        boolean keydb = info.getOrDefault("executable", "").toLowerCase(java.util.Locale.ROOT).contains("keydb")
+                || info.keySet().stream().anyMatch(k -> k.startsWith("keydb_"));
+        if (keydb) return new Identity("keydb", info.getOrDefault("keydb_version", redisVersion), redisVersion);
+        return new Identity("redis", redisVersion, redisVersion);
+    }
+
+    private volatile Identity identity;
+
+    /** The server's identity, read once (INFO server). */
+    public Identity identity() {
+        Identity i = identity;
+        if (i == null) identity = i = identify(info("server"));
+        return i;
+    }
+
+    /** redis, valkey, dragonfly or keydb. */
+    public String serverName() {
+        return identity().name();
+    }
+
+    /** The server's own version, e.g. 8.0.1 for Valkey 8.0.1. */
+    public String serverVersion() {
+        return identity().version();
+    }
+
+    /** "Valkey 8.0.1", for the console. */
+    public String title() {
+        return identity().title();
     }
 
     /** INFO section parsed into a map. */
@@ -296,7 +361,14 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
      */
     public static RedisServer provision(CommonOptions o, Needs needs) {
         RedisServer s = provisionFor(o, needs);
-        Lab.usingServer("Redis at " + s.safeUrl() + " (" + s.backend + ")");
+        // The server's real name drives everything after this point; a server named with --server
+        // that turns out to be another (a URL or an image) would record one server's data as another's.
+        if (o.server != null && !s.serverName().equals(o.server.name())) {
+            String what = s.title() + " (" + s.describe() + ")";
+            s.close();
+            throw new LabException("--server " + o.server + " but the server is " + what + "; drop --server or point the lab at a " + o.server + " server");
+        }
+        Lab.usingServer(s.title() + " at " + s.safeUrl() + " (" + s.backend + ")");
         if (o.network == null || o.network == NetworkProfile.loopback) return s;
         try {
             return new Via(s, NetworkPath.start(o.network, s.host(), s.port()), true);
@@ -308,17 +380,22 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
 
     private static RedisServer provisionFor(CommonOptions o, Needs needs) {
         Backend b = o.redisBackend == null ? Backend.auto : o.redisBackend;
+        CommonOptions.Server server = o.server();
         if (o.redisUrl != null && !o.redisUrl.isBlank() && (b == Backend.auto || b == Backend.url)) {
             return external(o.redisUrl, needs);
         }
         if (b == Backend.url) throw new LabException("--redis-backend url needs --redis-url or REDIS_URL");
         if (b == Backend.container || (b == Backend.auto && Containers.dockerAvailable())) {
-            return ContainerRedis.start(o.redisImage, needs.config);
+            return ContainerRedis.start(o.image(), needs.config);
         }
         if (b == Backend.binary || b == Backend.auto) {
-            Path bin = Processes.onPath("redis-server");
+            Path bin = Processes.onPath(server.binary());
             if (bin != null) return SpawnedRedis.start(Backend.binary, bin, needs.config);
+            if (server == CommonOptions.Server.valkey) throw new LabException(CommonOptions.Server.VALKEY_MISSING);
             if (b == Backend.binary) throw new LabException("--redis-backend binary: no redis-server on the PATH");
+        }
+        if (server != CommonOptions.Server.redis) {
+            throw new LabException("--redis-backend embedded has only Redis 6.2; for " + server + " use --redis-backend binary or container");
         }
         return SpawnedRedis.start(Backend.embedded, embeddedBinary(), needs.config);
     }
@@ -327,6 +404,7 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
     public static void requireReachable(String url) {
         parse(url).ping();
     }
+
 
     static RedisServer external(String url, Needs needs) {
         External s = parse(url);

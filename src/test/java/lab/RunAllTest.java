@@ -34,6 +34,23 @@ class RunAllTest {
     }
 
     @Test
+    void serversMatrixInterleavesPerScriptAndTheReportComparesThem(@TempDir Path dir) throws Exception {
+        lab.redis.ServerIdentityTest.assumeValkey();
+        Path root = dir.resolve("d");
+        ScriptRun.Outcome o = ScriptRun.inProcess("RunAll", "--quick", "--out", root.toString(), "--only", "S1_basic", "--servers", "redis,valkey");
+        assertTrue(o.exitCode() == 0 || o.exitCode() == 1, o.all());
+        assertTrue(o.stderr().indexOf("S1_basic [redis]") >= 0 && o.stderr().indexOf("S1_basic [redis]") < o.stderr().indexOf("S1_basic [valkey]"), o.stderr());
+        for (var e : java.util.Map.of("S1_basic", "redis", "valkey/S1_basic", "valkey").entrySet()) {
+            String server = ScriptRun.csv(root.resolve(e.getKey()).resolve("run.csv")).stream().filter(r -> r.get("key").equals("server_name"))
+                    .findFirst().orElseThrow().get("value");
+            assertEquals(e.getValue(), server, e.getKey());
+        }
+        String md = Files.readString(root.resolve("RESULTS.md"));
+        assertTrue(md.contains("## Servers side by side") && md.contains("### The decision tree on each server"), md);
+        assertTrue(md.contains("**Dragonfly: not measured on this machine.**"), md);
+    }
+
+    @Test
     void unknownScriptOrEmptySelectionIsAnError(@TempDir Path dir) {
         ScriptRun.Outcome o = ScriptRun.inProcess("RunAll", "--quick", "--out", dir.toString(), "--only", "S9_nothing");
         assertEquals(2, o.exitCode());

@@ -42,7 +42,7 @@ class X2SaturationTest {
             assertEquals(lastHeld, knee, 1e-9, series + ": the knee is the last step that held");
             assertTrue(m.stream().anyMatch(r -> r.get("client").equals(series) && "THROUGHPUT_RPS".equals(r.get("criterion"))));
         }
-        if (RedisBenchmark.available()) {
+        if (Processes.onPath("redis-benchmark") != null) { // on Redis the reference is its own tool
             assertTrue(ScriptRun.metric(m, "reference", "redis-benchmark", "get_rps_c1") > 0);
             assertTrue(ScriptRun.metric(m, "reference", "redis-benchmark", "get_rps_c4") > 0);
         }
