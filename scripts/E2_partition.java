@@ -192,13 +192,7 @@ public class E2_partition implements Callable<Integer> {
             Map<String, Long> firstStaleAt = new HashMap<>();
             long cutStart = System.nanoTime();
             for (int w = 0; w < invalidations; w++) {
-                String k = key[w % keyCount];
-                String version = Long.toString(data.incr(versionKey(k)));
-                data.set(k, version);
-                a.node().l1.put(k, version);
-                truth.put(k, version);
-                firstStaleAt.putIfAbsent(k, System.nanoTime());
-                a.publish(p.next(k));
+                write(data, a, p, key[w % keyCount], truth, firstStaleAt);
                 sleepUntil(cutStart + (w + 1) * cutMillis * 1_000_000L / invalidations);
             }
 
@@ -332,13 +326,7 @@ public class E2_partition implements Callable<Integer> {
                 if (receivedAtHeal >= 0 && lateDoneAt == 0 && receivedAtHeal < invalidations && nb.books(p.id).received() >= invalidations) lateDoneAt = now;
                 if (now >= end) break;
                 if (written < invalidations && now >= start + (written + 1) * partitionMillis * 1_000_000L / (invalidations + 1)) {
-                    String k = key[written % keyCount];
-                    String version = Long.toString(data.incr(versionKey(k)));
-                    data.set(k, version);
-                    a.node().l1.put(k, version);
-                    truth.put(k, version);
-                    firstStaleAt.putIfAbsent(k, System.nanoTime());
-                    a.publish(p.next(k));
+                    write(data, a, p, key[written % keyCount], truth, firstStaleAt);
                     written++;
                 }
                 if (noticedAt == 0 && (b.reconnects() > reconnects0 || nb.heartbeatTimeouts() > 0 && nb.firstHeartbeatTimeoutNanos() > start)) {
@@ -434,6 +422,19 @@ public class E2_partition implements Callable<Integer> {
             n.l1.put(k, v);
         }
         return v;
+    }
+
+    /**
+     * A's write: a new version of {@code k} in Redis (INCR of its version key, then SET), in A's own L1
+     * and in the truth B is checked against; B is stale on {@code k} from now until the invalidation lands.
+     */
+    static void write(RedisClient data, Transport a, Publisher p, String k, Map<String, String> truth, Map<String, Long> firstStaleAt) {
+        String version = Long.toString(data.incr(versionKey(k)));
+        data.set(k, version);
+        a.node().l1.put(k, version);
+        truth.put(k, version);
+        firstStaleAt.putIfAbsent(k, System.nanoTime());
+        a.publish(p.next(k));
     }
 
     static String versionKey(String k) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The side-by-side section: grouped by the server run.csv names, per-server decision, the alternative leaves. */
 class ServerComparisonTest {
 
-    static final String HEADER = String.join(",", Results.METRICS_COLUMNS) + "\n";
+    static final String HEADER = String.join(",", Results.METRICS_COLUMNS_V1) + "\n";
 
     static void run(Path dir, String serverName, String serverVersion, String metrics) throws IOException {
         Files.createDirectories(dir);
@@ -57,7 +57,7 @@ class ServerComparisonTest {
         for (String[] s : new String[][] {{"S1_basic", null, null, "0.05", "0.04", "0.06"}, {"valkey/S1_basic", "valkey", "8.0.1", "0.07", "0.065", "0.08"}}) {
             Path dir = data.resolve(s[0]);
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("metrics.csv"), String.join(",", Results.METRICS_COLUMNS) + ",ci_low,ci_high\n"
+            Files.writeString(dir.resolve("metrics.csv"), String.join(",", Results.METRICS_COLUMNS_V1) + ",ci_low,ci_high\n"
                     + "S1_basic,ops,jedis,get_p50,ms," + s[3] + ",5,<,PASS,GET_P50_MS," + s[4] + "," + s[5] + "\n");
             Files.writeString(dir.resolve("run.csv"), "key,value\n" + (s[1] == null ? "redis_version,7.0.15\n" : "server_name,valkey\nserver_version,8.0.1\n"));
         }

@@ -217,9 +217,9 @@ class ExternalSafetyTest {
     void extraColumnsAreToleratedAndOnlyPassFailIsRederived(@TempDir Path tmp) throws IOException {
         Path metrics = run(tmp, "S1_basic", "full", 5);
         List<String> lines = Files.readAllLines(metrics);
-        StringBuilder b = new StringBuilder(lines.get(0) + ",ci_low,ci_high\n");
+        StringBuilder b = new StringBuilder(lines.get(0) + ",source,note\n");
         for (String l : lines.subList(1, lines.size())) b.append(l).append(",1,2\n");
-        b.append("S1_basic,ops,lettuce,get_p99,ms,,20,<,MISSING,GET_P99_MS,,\n");
+        b.append("S1_basic,ops,lettuce,get_p99,ms,,20,<,MISSING,GET_P99_MS,,,,,,\n");
         Files.writeString(metrics, b);
         List<Results.Row> rows = Csv.metrics(metrics);
         assertEquals(3, rows.size());
@@ -273,7 +273,7 @@ class ExternalSafetyTest {
             assertTrue(paused.get(), "the server was never paused");
             assertEquals(Lab.EXIT_ERROR, o.exitCode(), o.all());
             String err = o.stderr();
-            assertTrue(err.contains("lost Redis at " + s.safeUrl()) && err.contains("in phase 'jedis: TTL expiry") && err.contains("(client jedis)"), err);
+            assertTrue(err.contains("lost " + s.title() + " at " + s.safeUrl()) && err.contains("in phase 'jedis: TTL expiry") && err.contains("(client jedis)"), err);
             Map<String, String> run = new LinkedHashMap<>();
             for (Map<String, String> r : ScriptRun.csv(tmp.resolve("run.csv"))) run.put(r.get("key"), r.get("value"));
             assertEquals("true", run.get("partial"));
