@@ -51,6 +51,7 @@ import lab.CommonOptions;
 import lab.Criterion;
 import lab.FixedRate;
 import lab.redis.Keys;
+import lab.redis.PersistenceSampler;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
@@ -369,7 +370,7 @@ public class Q3_persistence implements Callable<Integer> {
         boolean rules = !String.valueOf(redis.configGet("save")).isBlank();
         try (Jedis j = new Jedis(redis.hostAndPort(), redis.jedisConfig().clientName("lab-q3-settle").build())) {
             while (System.nanoTime() < deadline) {
-                Map<String, String> i = parse(j.info("persistence"));
+                Map<String, String> i = RedisServer.parseInfo(j.info("persistence"));
                 boolean busy = "1".equals(i.get("rdb_bgsave_in_progress")) || "1".equals(i.get("aof_rewrite_in_progress"))
                         || "1".equals(i.get("aof_rewrite_scheduled")) || rules && !"0".equals(i.get("rdb_changes_since_last_save"));
                 if (!busy) break;
@@ -386,91 +387,7 @@ public class Q3_persistence implements Callable<Integer> {
         return waited;
     }
 
-    /**
-     * Samples INFO persistence + stats every 50 ms from its own connection, counting from the end of
-     * the warm-up; optionally sends one BGSAVE from {@code bgsaveAtMillis} on (retried while a
-     * rule-triggered save makes Redis refuse it; the reply is recorded either way).
-     */
-    static final class PersistenceSampler {
-        final RedisServer redis;
-        final long measureFromMillis, bgsaveAtMillis;
-        final AtomicBoolean running = new AtomicBoolean(true);
-        Thread thread;
-        volatile long samples, bgsaveSamples, aofRewriteSamples, forksAtStart = -1, forksAtEnd = -1, maxLatestForkUsec;
-        volatile String explicitBgsaveReply;
-        volatile boolean bgsaveAccepted;
-
-        PersistenceSampler(RedisServer redis, long measureFromMillis, long bgsaveAtMillis) {
-            this.redis = redis;
-            this.measureFromMillis = measureFromMillis;
-            this.bgsaveAtMillis = bgsaveAtMillis;
-        }
-
-        long forks() {
-            return forksAtStart < 0 || forksAtEnd < 0 ? 0 : forksAtEnd - forksAtStart;
-        }
-
-        void start() {
-            thread = new Thread(this::loop, "q3-persistence-sampler");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void loop() {
-            long t0 = System.currentTimeMillis();
-            try (Jedis j = new Jedis(redis.hostAndPort(), redis.jedisConfig().clientName("lab-q3-info").build())) {
-                while (running.get()) {
-                    long now = System.currentTimeMillis() - t0;
-                    if (now >= measureFromMillis) {
-                        Map<String, String> i = parse(j.info("persistence") + "\n" + j.info("stats"));
-                        long forks = Long.parseLong(i.getOrDefault("total_forks", "0"));
-                        if (forksAtStart < 0) forksAtStart = forks;
-                        forksAtEnd = forks;
-                        samples++;
-                        if ("1".equals(i.get("rdb_bgsave_in_progress"))) bgsaveSamples++;
-                        if ("1".equals(i.get("aof_rewrite_in_progress"))) aofRewriteSamples++;
-                        // latest_fork_usec describes the last fork: count it only once a fork happened in the window
-                        if (forks > forksAtStart) maxLatestForkUsec = Math.max(maxLatestForkUsec, Long.parseLong(i.getOrDefault("latest_fork_usec", "0")));
-                    }
-                    if (bgsaveAtMillis >= 0 && !bgsaveAccepted && now >= bgsaveAtMillis) {
-                        // a rule-triggered save may be running: retry until Redis accepts ours
-                        try {
-                            explicitBgsaveReply = j.bgsave() + " (" + (now - bgsaveAtMillis) + " ms after mid-run)";
-                            bgsaveAccepted = true;
-                        } catch (RuntimeException e) {
-                            explicitBgsaveReply = "refused until the end of the run: " + e.getMessage();
-                        }
-                    }
-                    Thread.sleep(50);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                Progress.line("persistence sampler stopped: " + Lab.oneLine(e));
-            }
-        }
-
-        void stop() {
-            running.set(false);
-            if (thread == null) return;
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ helpers
-
-    static Map<String, String> parse(String info) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String line : info.split("\r?\n")) {
-            int c = line.indexOf(':');
-            if (c > 0 && !line.startsWith("#")) m.put(line.substring(0, c), line.substring(c + 1).trim());
-        }
-        return m;
-    }
 
     static String readFirstLine(String file) {
         try {

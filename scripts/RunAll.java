@@ -126,8 +126,9 @@ public class RunAll implements Callable<Integer> {
         if (!reportOnly) {
             if (chosen.isEmpty()) throw new LabException("no script left to run after --only/--skip");
             List<CommonOptions.Server> matrix = serversToRun();
-            // without Redis in the matrix the main report reads the one server's folder
-            if (!matrix.isEmpty() && !matrix.contains(CommonOptions.Server.redis)) reportData = outRoot.resolve(matrix.get(0).name());
+            // without Redis in the matrix and without Redis data already in ROOT, the main report reads the one
+            // server's folder; with Redis data there, it reads ROOT, which compares the servers side by side
+            if (!matrix.isEmpty() && !matrix.contains(CommonOptions.Server.redis) && !hasRuns(outRoot)) reportData = outRoot.resolve(matrix.get(0).name());
             long start = System.nanoTime();
             int step = 0, steps = chosen.size() * Math.max(1, matrix.size());
             for (String s : chosen) {
@@ -173,6 +174,14 @@ public class RunAll implements Callable<Integer> {
         if (!reportOnly && url != null && !url.isBlank()) requireListening(url);
     }
 
+
+    /** ROOT holds at least one script's results (ROOT/<script>/metrics.csv). */
+    static boolean hasRuns(Path root) throws IOException {
+        if (!Files.isDirectory(root)) return false;
+        try (var dirs = Files.list(root)) {
+            return dirs.anyMatch(d -> Files.isRegularFile(d.resolve("metrics.csv")));
+        }
+    }
 
     /** REDIS_URL's host and port accept a TCP connection within 2 s (a plain socket: no Redis client here). */
     static void requireListening(String url) {

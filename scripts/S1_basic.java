@@ -24,9 +24,6 @@
 // Output: data/S1_basic/{metrics,trials,spectra,ttl_samples,run}.csv and a criteria table; exit 0 = all passed.
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,9 +33,11 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import lab.redis.Clients;
+import lab.CodeChunk;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.redis.Keys;
+import lab.redis.KvOps;
 import lab.Lab;
 import lab.Latency;
 import lab.LabException;
@@ -54,8 +53,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.SetParams;
 
 @Command(name = "S1_basic", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Scenario 1: SET/GET/DELETE latency, TTL expiry accuracy and JSON round trip, Jedis and Lettuce side by side.")
@@ -88,15 +85,6 @@ public class S1_basic implements Callable<Integer> {
         Lab.main(new S1_basic(), args);
     }
 
-    /** The three commands under test, so one loop measures both clients the same way. */
-    interface Ops extends AutoCloseable {
-        void set(String key, String value, long ttlSeconds);
-        void setPx(String key, String value, long ttlMillis);
-        String get(String key);
-        void del(String key);
-        @Override void close();
-    }
-
     @Override
     public Integer call() {
         int n = ops;
@@ -119,11 +107,11 @@ public class S1_basic implements Callable<Integer> {
             out.meta("warmup_min_s", warmMillis / 1000.0);
             out.meta("ttl_samples", ttlN);
             Keys keys = new Keys("S1");
-            Map<String, Ops> open = new LinkedHashMap<>();
+            Map<String, KvOps> open = new LinkedHashMap<>();
             Map<String, Measured> measured = new LinkedHashMap<>();
             try (Jedis bare = new Jedis(redis.hostAndPort(), redis.jedisConfig().clientName("lab-s1-bare").build())) {
                 for (String client : clients) {
-                    open.put(client, open(client, redis));
+                    open.put(client, KvOps.open(client, redis, "lab-s1"));
                     measured.put(client, new Measured());
                 }
                 Measured bareLoop = new Measured();
@@ -131,21 +119,21 @@ public class S1_basic implements Callable<Integer> {
                 // Warm-up: Jackson first (its code is shared by every client), then each client's paths.
                 ObjectMapper mapper = new ObjectMapper();
                 Random warmRnd = new Random(7);
-                warm(out, "jackson", warmMillis, () -> codec(mapper, chunk(warmRnd, warmRnd.nextInt(1000))));
+                Warmup.step(out, "jackson", warmMillis, () -> codec(mapper, CodeChunk.sample(warmRnd, warmRnd.nextInt(1000))));
                 for (String client : clients) {
-                    Ops o = open.get(client);
+                    KvOps o = open.get(client);
                     String k = keys.key("warm:" + client);
-                    warm(out, client + "_ops", warmMillis, () -> { o.set(k, "value", 60); o.get(k); o.del(k); });
-                    warm(out, client + "_json", warmMillis, () -> roundTrip(mapper, o, k, chunk(warmRnd, warmRnd.nextInt(1000))));
+                    Warmup.step(out, client + "_ops", warmMillis, () -> { o.set(k, "value", 60); o.get(k); o.del(k); });
+                    Warmup.step(out, client + "_json", warmMillis, () -> roundTrip(mapper, o, k, CodeChunk.sample(warmRnd, warmRnd.nextInt(1000))));
                 }
                 String bareKey = keys.key("bare");
-                warm(out, "bare_jedis", warmMillis, () -> { bare.set(bareKey, "value"); bare.get(bareKey); });
+                Warmup.step(out, "bare_jedis", warmMillis, () -> { bare.set(bareKey, "value"); bare.get(bareKey); });
 
                 // Trials, interleaved: the order of the clients alternates from one round to the next.
                 for (int trial = 0; trial < t; trial++) {
                     List<String> order = new ArrayList<>(clients);
                     if (trial % 2 == 1) java.util.Collections.reverse(order);
-                    int opsThisTrial = share(n, t, trial), jsonThisTrial = share(nJson, t, trial);
+                    int opsThisTrial = Trials.share(n, t, trial), jsonThisTrial = Trials.share(nJson, t, trial);
                     Progress.step(String.format("trial %d/%d: %s, %d ops per command, %d JSON round trips, then a bare loop", trial + 1, t,
                             String.join(" ", order), opsThisTrial, jsonThisTrial));
                     for (String client : order) {
@@ -162,24 +150,11 @@ public class S1_basic implements Callable<Integer> {
                 }
                 reference(out, redis, keys, Math.max(n / t, benchmarkRequests), measured, bareLoop);
             } finally {
-                for (Ops o : open.values()) o.close();
+                for (KvOps o : open.values()) o.close();
                 keys.cleanup(redis);
             }
         }
         return out.finish();
-    }
-
-    /** Trial {@code i}'s share of {@code total} (the remainder goes to the first trials). */
-    static int share(int total, int trials, int i) {
-        return total / trials + (i < total % trials ? 1 : 0);
-    }
-
-    void warm(Results out, String label, long minMillis, Warmup.Call call) {
-        Progress.step("warm-up " + label + " (>= " + minMillis / 1000.0 + " s, until the P50 settles)");
-        Warmup.Report w = Warmup.untilSteady(label, minMillis, 4 * minMillis, call);
-        out.meta("warmup_" + label + "_s", String.format(java.util.Locale.ROOT, "%.1f", w.seconds()));
-        out.meta("warmup_" + label + "_steady", w.steady());
-        Progress.line(w.toString());
     }
 
     /** Everything measured for one client, over all trials: per-trial values and the pooled histograms. */
@@ -204,7 +179,7 @@ public class S1_basic implements Callable<Integer> {
     // ------------------------------------------------------------------ test 1: SET / GET / DELETE
 
     /** One trial of SET, GET, DEL on one client: the trial's P50/P99 per command, pooled into the totals. */
-    void operations(String client, Ops o, Keys keys, int n, Measured m) {
+    void operations(String client, KvOps o, Keys keys, int n, Measured m) {
         Histogram set = Latency.newHistogram(), get = Latency.newHistogram(), del = Latency.newHistogram();
         for (int i = 0; i < n; i++) {
             String k = keys.key("op:" + (i & 1023));
@@ -297,7 +272,7 @@ public class S1_basic implements Callable<Integer> {
      * expiry is the midpoint between the last GET that saw the value and the first that saw nil.
      * Error = observed lifetime - TTL (positive: expired late). The set time is the midpoint of the SET.
      */
-    void ttl(Results out, String client, Ops o, Keys keys, int samples) {
+    void ttl(Results out, String client, KvOps o, Keys keys, int samples) {
         final long ttlMillis = 1000;
         Histogram absError = Latency.newHistogram();
         Results.Table raw = out.table("ttl_samples.csv", "scenario", "client", "sample", "ttl_ms", "observed_ms", "error_ms", "poll_gap_ms");
@@ -365,33 +340,23 @@ public class S1_basic implements Callable<Integer> {
 
     // ------------------------------------------------------------------ test 3: JSON round trip
 
-    /** The seed's cached value: a code chunk with a 768-float embedding. */
-    public record CodeChunk(String id, String filePath, int startLine, int endLine, String content, float[] embedding) {}
-
-    static CodeChunk chunk(Random rnd, int i) {
-        float[] e = new float[768];
-        for (int j = 0; j < e.length; j++) e[j] = (float) rnd.nextGaussian() * 0.05f;
-        String content = "def handler_" + i + "(request):\n    return render(request, 'x.html', {'n': " + i + "})\n".repeat(8);
-        return new CodeChunk("chunk:" + i, "src/app/module_" + (i % 50) + ".py", 10 * i, 10 * i + 8, content, e);
-    }
-
     /** Serialize then deserialize, no Redis: Jackson's own warm-up. */
     static void codec(ObjectMapper mapper, CodeChunk c) throws java.io.IOException {
         mapper.readValue(mapper.writeValueAsString(c), CodeChunk.class);
     }
 
-    static void roundTrip(ObjectMapper mapper, Ops o, String k, CodeChunk c) throws java.io.IOException {
+    static void roundTrip(ObjectMapper mapper, KvOps o, String k, CodeChunk c) throws java.io.IOException {
         o.set(k, mapper.writeValueAsString(c), 60);
         mapper.readValue(o.get(k), CodeChunk.class);
     }
 
     /** One trial of JSON round trips on one client: the trial's ser+deser P50/P99, pooled into the totals. */
-    void json(String client, ObjectMapper mapper, Ops o, Keys keys, int n, int trial, Measured m) {
+    void json(String client, ObjectMapper mapper, KvOps o, Keys keys, int n, int trial, Measured m) {
         Random rnd = new Random(42 + trial);
         Histogram overhead = Latency.newHistogram();
         try {
             for (int i = 0; i < n; i++) {
-                CodeChunk c = chunk(rnd, i);
+                CodeChunk c = CodeChunk.sample(rnd, i);
                 String k = keys.key("chunk:" + (i & 255));
                 long t0 = System.nanoTime();
                 String encoded = mapper.writeValueAsString(c);
@@ -408,23 +373,13 @@ public class S1_basic implements Callable<Integer> {
                 Latency.record(overhead, (t1 - t0) + (t4 - t3));
                 Latency.record(m.getJson, t3 - t2);
                 m.roundTrips++;
-                if (!sameChunk(c, back)) m.lossy++;
+                if (!c.bitExact(back)) m.lossy++;
             }
         } catch (java.io.IOException e) {
             throw new LabException(client + ": JSON round trip failed: " + e.getMessage());
         }
         m.percentiles("ser_plus_deser", overhead);
         m.overhead.add(overhead);
-    }
-
-    /** Bit-exact comparison: every float by its IEEE-754 bits, not by tolerance. */
-    static boolean sameChunk(CodeChunk a, CodeChunk b) {
-        if (!a.id().equals(b.id()) || !a.filePath().equals(b.filePath()) || !a.content().equals(b.content())
-                || a.startLine() != b.startLine() || a.endLine() != b.endLine() || a.embedding().length != b.embedding().length) return false;
-        for (int i = 0; i < a.embedding().length; i++) {
-            if (Float.floatToRawIntBits(a.embedding()[i]) != Float.floatToRawIntBits(b.embedding()[i])) return false;
-        }
-        return true;
     }
 
     // ------------------------------------------------------------------ reference: the server's benchmark tool
@@ -477,38 +432,4 @@ public class S1_basic implements Callable<Integer> {
             }
         }
     }
-
-    // ------------------------------------------------------------------ the two clients
-
-    Ops open(String client, RedisServer redis) {
-        if (client.equals(Clients.JEDIS)) {
-            RedisClient j = Clients.jedis(redis, 10, "lab-s1-jedis");
-            return new Ops() {
-                public void set(String k, String v, long ttl) { j.set(k, v, SetParams.setParams().ex(ttl)); }
-                public void setPx(String k, String v, long ttl) { j.set(k, v, SetParams.setParams().px(ttl)); }
-                public String get(String k) { return j.get(k); }
-                public void del(String k) { j.del(k); }
-                public void close() { j.close(); }
-            };
-        }
-        io.lettuce.core.RedisClient c = Clients.lettuce(redis, "lab-s1-lettuce");
-        StatefulRedisConnection<String, String> conn = c.connect();
-        RedisAsyncCommands<String, String> a = conn.async();
-        return new Ops() {
-            public void set(String k, String v, long ttl) { await(a.set(k, v, SetArgs.Builder.ex(ttl))); }
-            public void setPx(String k, String v, long ttl) { await(a.set(k, v, SetArgs.Builder.px(ttl))); }
-            public String get(String k) { return await(a.get(k)); }
-            public void del(String k) { await(a.del(k)); }
-            public void close() { conn.close(); c.shutdown(); }
-        };
-    }
-
-    static <T> T await(io.lettuce.core.RedisFuture<T> f) {
-        try {
-            return f.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new LabException("lettuce: " + Lab.oneLine(e), e); // the cause tells a lost server from other errors
-        }
-    }
-
 }

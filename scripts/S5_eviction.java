@@ -385,22 +385,13 @@ public class S5_eviction implements Callable<Integer> {
 
     record Mem(long usedBytes, long peakBytes) {}
 
-    static Map<String, String> parse(String info) {
-        Map<String, String> m = new java.util.HashMap<>();
-        for (String line : info.split("\r?\n")) {
-            int c = line.indexOf(':');
-            if (c > 0 && !line.startsWith("#")) m.put(line.substring(0, c), line.substring(c + 1).trim());
-        }
-        return m;
-    }
-
     static Mem memoryInfo(Jedis j) {
-        Map<String, String> m = parse(j.info("memory"));
+        Map<String, String> m = RedisServer.parseInfo(j.info("memory"));
         return new Mem(Long.parseLong(m.get("used_memory")), Long.parseLong(m.get("used_memory_peak")));
     }
 
     static long statsEvicted(Jedis j) {
-        return Long.parseLong(parse(j.info("stats")).get("evicted_keys"));
+        return Long.parseLong(RedisServer.parseInfo(j.info("stats")).get("evicted_keys"));
     }
 
     static void sample(Results.Table timeline, String test, Jedis info, double seconds, long writtenBytes, long evictedAtStart) {

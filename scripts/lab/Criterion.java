@@ -34,7 +34,6 @@ public enum Criterion {
     DEGRADED_LATENCY_MS("Latency while Redis is down (P99)", "ms", Cmp.LT, 500, "Scenario 4 test 2"),
     HIT_RATE_RECOVERY_S("Time for the L2 hit rate to return to >= 80%", "s", Cmp.LE, 300, "Scenario 4 test 3"),
     OOM_ERRORS("OOM errors seen by clients under allkeys-lru", "count", Cmp.EQ, 0, "Scenario 5 test 1"),
-    EVICTION_POLICY_LRU("maxmemory-policy is allkeys-lru (1 = yes)", "bool", Cmp.EQ, 1, "Scenario 5 test 2"),
     EVICTION_RATE_PCT("Eviction rate (evicted / written)", "%", Cmp.LT, 10, "Risk 5"),
 
     // ---- Edge cases and deep questions

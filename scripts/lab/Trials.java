@@ -77,6 +77,11 @@ public final class Trials {
     }
 
     /** The median across trials with its 95 % interval (see the class comment for the method). */
+    /** Trial {@code i}'s share of {@code total} samples (the remainder goes to the first trials). */
+    public static int share(int total, int trials, int i) {
+        return total / trials + (i < total % trials ? 1 : 0);
+    }
+
     public static Estimate of(double... trialValues) {
         double[] v = Arrays.stream(trialValues).filter(d -> !Double.isNaN(d)).toArray();
         if (v.length == 0) return new Estimate(Double.NaN, Double.NaN, Double.NaN, SINGLE, v);

@@ -26,6 +26,19 @@ public final class Warmup {
         void call() throws Exception;
     }
 
+    /**
+     * A warm-up as a step of a script: progress line, {@link #untilSteady} for at least {@code minMillis}
+     * (at most 4x), and its length and whether it settled into run.csv ({@code warmup_<label>_s}, {@code _steady}).
+     */
+    public static Report step(Results out, String label, long minMillis, Call call) {
+        Progress.step("warm-up " + label + " (>= " + minMillis / 1000.0 + " s, until the P50 settles)");
+        Report w = untilSteady(label, minMillis, 4 * minMillis, call);
+        out.meta("warmup_" + label + "_s", String.format(java.util.Locale.ROOT, "%.1f", w.seconds()));
+        out.meta("warmup_" + label + "_steady", w.steady());
+        Progress.line(w.toString());
+        return w;
+    }
+
     public static Report untilSteady(String label, long minMillis, long maxMillis, Call call) {
         return untilSteady(label, minMillis, maxMillis, 1000, 0.05, call);
     }

@@ -222,13 +222,18 @@ public abstract class RedisServer implements AutoCloseable, Results.Server {
     /** INFO section parsed into a map. */
     public Map<String, String> info(String section) {
         try (Jedis j = admin()) {
-            Map<String, String> m = new LinkedHashMap<>();
-            for (String line : j.info(section).split("\r?\n")) {
-                int i = line.indexOf(':');
-                if (i > 0 && !line.startsWith("#")) m.put(line.substring(0, i), line.substring(i + 1).trim());
-            }
-            return m;
+            return parseInfo(j.info(section));
         }
+    }
+
+    /** The {@code field:value} lines of an INFO reply (any number of sections), in order. */
+    public static Map<String, String> parseInfo(String info) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : info.split("\r?\n")) {
+            int i = line.indexOf(':');
+            if (i > 0 && !line.startsWith("#")) m.put(line.substring(0, i), line.substring(i + 1).trim());
+        }
+        return m;
     }
 
     /** CONFIG GET of one directive (null when the server refuses CONFIG). */

@@ -264,7 +264,7 @@ final class ScriptCharts {
         Csv.Table t = run.table("degradation_timeline.csv");
         for (Map.Entry<String, List<List<String>>> g : groupBy(t, "client").entrySet()) {
             List<List<String>> rows = g.getValue();
-            XYChart c = xy("S4 " + g.getKey() + ": serving tier per second, Redis up/down/hung (top: breaker green=closed, yellow=half-open, red=open)",
+            XYChart c = xy("S4 " + g.getKey() + ": who serves each second as Redis goes down, back, hung (top band: breaker closed/half-open/open)",
                     "time (s)", "requests per 1 s window");
             c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
             int n = rows.size();
@@ -436,6 +436,32 @@ final class ScriptCharts {
         }
         c.getStyler().setYAxisMin(0.0);
         out.add(new Named("stale_reads", c.getTitle(), c));
+        if (run.has("partition.csv")) {
+            // the silent partition (no reset, nothing tells the client): stale reads during it and after it heals
+            Csv.Table t = run.table("partition.csv");
+            List<String> cases = new ArrayList<>(), pclients = new ArrayList<>();
+            for (List<String> r : t.rows()) {
+                String k = t.str(r, "mitigation") + " " + Results.num(t.num(r, "partition_ms") / 1000) + " s";
+                if (!cases.contains(k)) cases.add(k);
+                if (!pclients.contains(t.str(r, "client"))) pclients.add(t.str(r, "client"));
+            }
+            CategoryChart p = bars("E2 Silent partition of one subscriber: stale reads served during and after it, per mitigation and length (target "
+                    + Criterion.STALE_READS_MITIGATED.targetText() + ")", "mitigation, partition length", "stale reads (count)");
+            for (String cl : pclients) {
+                double[] v = new double[cases.size()];
+                java.util.Arrays.fill(v, Double.NaN);
+                for (List<String> r : t.rows()) {
+                    if (!t.str(r, "client").equals(cl)) continue;
+                    int i = cases.indexOf(t.str(r, "mitigation") + " " + Results.num(t.num(r, "partition_ms") / 1000) + " s");
+                    v[i] = t.num(r, "stale_reads_during") + t.num(r, "stale_reads_after_heal");
+                }
+                java.util.Set<String> missing = new java.util.TreeSet<>();
+                for (int i = 0; i < v.length; i++) if (Double.isNaN(v[i])) missing.add(cases.get(i).split(" ")[0]);
+                barSeries(p, missing.isEmpty() ? cl : cl + " (not measured: " + String.join(", ", missing) + ")", cases, v, null);
+            }
+            p.getStyler().setYAxisMin(0.0);
+            out.add(new Named("silent_partition_stale_reads", p.getTitle(), p));
+        }
         CategoryChart w = bars("E2 Longest staleness window after the partition, per mitigation", "variant", "staleness window max (ms)");
         for (String cl : clients) {
             double[] v = variants.stream().mapToDouble(t -> run.value(t, cl, "staleness_window_max")).map(d -> Double.isNaN(d) ? 0 : d).toArray();
@@ -584,26 +610,45 @@ final class ScriptCharts {
     // ------------------------------------------------------------------ Q3: what does persistence cost in latency?
 
     static void q3(Run run, List<Named> out) {
+        // Each mode and client has one spectrum per trial (test rdb_off, rdb_off_t2, ...): drawing them all
+        // hides the question, so each line is the trial whose P99 is the median of its trials.
+        Map<String, String> representative = new LinkedHashMap<>(); // "mode client" -> the test name of its median-P99 trial
         if (run.has("spectra.csv")) {
             Csv.Table t = run.table("spectra.csv");
-            XYChart c = spectrum("Q3 SET response time spectrum, RDB off / RDB on / AOF everysec (criterion: P99 delta "
+            Map<String, List<List<String>>> byTrial = groupBy(t, "test", "client");
+            Map<String, List<double[]>> p99ByMode = new LinkedHashMap<>(); // "mode client" -> [trial index in list, p99]
+            List<String> keys = new ArrayList<>(byTrial.keySet());
+            for (int i = 0; i < keys.size(); i++) {
+                String[] k = keys.get(i).split(" ");
+                double p99 = Double.NaN;
+                for (List<String> r : byTrial.get(keys.get(i))) if (t.num(r, "percentile") >= 99) { p99 = t.num(r, "value_ns") / 1e6; break; }
+                p99ByMode.computeIfAbsent(mode(k[0]) + " " + k[1], m -> new ArrayList<>()).add(new double[] {i, p99});
+            }
+            XYChart c = spectrum("Q3 SET response time spectrum, RDB off / RDB on / AOF everysec, the median-P99 trial of each (criterion: P99 delta "
                     + Criterion.RDB_DELTA_MS.targetText() + ")");
-            for (Map.Entry<String, List<List<String>>> g : groupBy(t, "test", "client").entrySet()) {
+            for (Map.Entry<String, List<double[]>> e : p99ByMode.entrySet()) {
+                List<double[]> trials = new ArrayList<>(e.getValue());
+                trials.sort(java.util.Comparator.comparingDouble(a -> a[1]));
+                String key = keys.get((int) trials.get((trials.size() - 1) / 2)[0]);
+                representative.put(e.getKey(), key.split(" ")[0]);
                 List<double[]> pts = new ArrayList<>();
-                for (List<String> r : g.getValue()) pts.add(new double[] {px(t.num(r, "percentile")), t.num(r, "value_ns") / 1e6});
-                line(c, g.getKey().replace(" ", ", "), pts);
+                for (List<String> r : byTrial.get(key)) pts.add(new double[] {px(t.num(r, "percentile")), t.num(r, "value_ns") / 1e6});
+                line(c, e.getKey().replace(" ", ", ") + " (" + trials.size() + (trials.size() == 1 ? " trial)" : " trials)"), pts);
             }
             out.add(new Named("spectra", c.getTitle(), c));
         }
         if (run.has("timeline.csv")) {
             Csv.Table t = run.table("timeline.csv");
-            XYChart c = xy("Q3 P99 per 1 s window per persistence mode (forks counted from INFO; their times are not recorded)", "time (s)", "P99 response time (ms)");
+            XYChart c = xy("Q3 P99 per 1 s window per persistence mode, the median-P99 trial of each (forks counted from INFO; their times are not recorded)",
+                    "time (s)", "P99 response time (ms)");
             c.getStyler().setYAxisMin(0.0);
             for (Map.Entry<String, List<List<String>>> g : groupBy(t, "test", "client").entrySet()) {
-                List<List<String>> rows = dropPartialLast(g.getValue(), r -> t.num(r, "ok") + t.num(r, "errors"));
                 String[] k = g.getKey().split(" ");
+                String rep = representative.get(mode(k[0]) + " " + k[1]);
+                if (rep != null ? !rep.equals(k[0]) : !k[0].equals(mode(k[0]))) continue;
+                List<List<String>> rows = dropPartialLast(g.getValue(), r -> t.num(r, "ok") + t.num(r, "errors"));
                 double forks = run.value(k[0], k[1], "forks_during_measure"), bg = run.value(k[0], k[1], "rdb_bgsave_in_progress_pct");
-                String name = k[0] + ", " + k[1] + (Double.isNaN(forks) ? "" : " (" + (long) forks + (forks == 1 ? " fork" : " forks")
+                String name = mode(k[0]) + ", " + k[1] + (Double.isNaN(forks) ? "" : " (" + (long) forks + (forks == 1 ? " fork" : " forks")
                         + (Double.isNaN(bg) || bg == 0 ? "" : String.format(java.util.Locale.ROOT, ", BGSAVE %.0f%% of the time", bg)) + ")");
                 List<double[]> pts = new ArrayList<>();
                 for (List<String> r : rows) pts.add(new double[] {t.num(r, "t_s"), t.num(r, "p99_ms")});
@@ -611,6 +656,11 @@ final class ScriptCharts {
             }
             out.add(new Named("timeline", c.getTitle(), c));
         }
+    }
+
+    /** Q3's mode of a test name: "rdb_on_t3" -> "rdb_on" (trials after the first carry a _tN suffix). */
+    static String mode(String test) {
+        return test.replaceFirst("_t[0-9]+$", "");
     }
 
     // ------------------------------------------------------------------ X1: which invalidation channel loses nothing across a cut?
