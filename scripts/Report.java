@@ -108,7 +108,14 @@ public class Report implements Callable<Integer> {
             scenario(page, r, pageDir, chartDir);
             if (writeIfChanged(pageDir.resolve(r.name() + ".md"), page.toString())) pages++;
         }
-        removeStale(pageDir, ".md", runs.stream().map(r -> pageDir.resolve(r.name() + ".md")).collect(Collectors.toSet()));
+        Set<Path> keepPages = runs.stream().map(r -> pageDir.resolve(r.name() + ".md")).collect(Collectors.toCollection(HashSet::new));
+        String serversPage = lab.report.ServerComparison.page(data);
+        if (!serversPage.isEmpty()) {
+            Path p = base.resolve(lab.report.ServerComparison.PAGE);
+            keepPages.add(p);
+            if (writeIfChanged(p, serversPage)) pages++;
+        }
+        removeStale(pageDir, ".md", keepPages);
         boolean changed = writeIfChanged(out.toAbsolutePath(), md.toString());
         Path readmeFile = readmeFile(base);
         if (readmeFile != null && writeIfChanged(readmeFile, readmeSection(Files.readString(readmeFile), decision, runs))) {

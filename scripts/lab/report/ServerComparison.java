@@ -171,19 +171,35 @@ public final class ServerComparison {
                     .append(measured(wa, ca.status())).append(" | ").append(measured(wb, cb.status())).append(" | ")
                     .append(difference(wa, a, wb, b)).append(" |\n");
         }
-        md.append("\n<details><summary>Every criterion row on both servers</summary>\n\n");
+        md.append("\nEvery criterion row on both servers: [").append(PAGE).append("](").append(PAGE).append(").\n\n");
+    }
+
+    /** Where {@link #page} goes, relative to RESULTS.md. */
+    public static final String PAGE = "docs/results/servers.md";
+
+    /** Every criterion row of every server beside the first one's, or "" when the data holds one server only. */
+    public static String page(Path data) {
+        List<ServerData> servers = load(data);
+        if (servers.size() < 2) return "";
+        StringBuilder md = new StringBuilder("# Every criterion row, server by server\n\nGenerated from `").append(data.getFileName())
+                .append("/` by scripts/Report.java; the summary is in RESULTS.md (\"Servers side by side\").\n\n");
+        ServerData a = servers.get(0);
+        for (ServerData b : servers.subList(1, servers.size())) {
+            md.append("## ").append(a.title()).append(" vs ").append(b.title()).append("\n\n");
         md.append("| Scenario | Test | Client | Metric | ").append(a.title()).append(" | ").append(b.title()).append(" | Difference |\n|---|---|---|---|---|---|---|\n");
-        Map<String, Results.Row> ra = byKey(a.rows()), rb = byKey(b.rows());
-        Set<String> keys = new java.util.LinkedHashSet<>(ra.keySet());
-        keys.addAll(rb.keySet());
-        for (String k : keys) {
-            Results.Row x = ra.get(k), y = rb.get(k);
-            Results.Row any = x != null ? x : y;
-            md.append("| ").append(cell(any.scenario())).append(" | ").append(cell(any.test())).append(" | ").append(cell(any.client())).append(" | ")
-                    .append(cell(any.metric())).append(" | ").append(x == null ? "no data" : value(x) + " " + status(x.status()))
-                    .append(" | ").append(y == null ? "no data" : value(y) + " " + status(y.status())).append(" | ").append(difference(x, a, y, b)).append(" |\n");
+            Map<String, Results.Row> ra = byKey(a.rows()), rb = byKey(b.rows());
+            Set<String> keys = new java.util.LinkedHashSet<>(ra.keySet());
+            keys.addAll(rb.keySet());
+            for (String k : keys) {
+                Results.Row x = ra.get(k), y = rb.get(k);
+                Results.Row any = x != null ? x : y;
+                md.append("| ").append(cell(any.scenario())).append(" | ").append(cell(any.test())).append(" | ").append(cell(any.client())).append(" | ")
+                        .append(cell(any.metric())).append(" | ").append(x == null ? "no data" : value(x) + " " + status(x.status()))
+                        .append(" | ").append(y == null ? "no data" : value(y) + " " + status(y.status())).append(" | ").append(difference(x, a, y, b)).append(" |\n");
+            }
+            md.append('\n');
         }
-        md.append("\n</details>\n\n");
+        return md.toString();
     }
 
     static void decisions(StringBuilder md, List<ServerData> servers) {
