@@ -264,7 +264,7 @@ final class ScriptCharts {
         Csv.Table t = run.table("degradation_timeline.csv");
         for (Map.Entry<String, List<List<String>>> g : groupBy(t, "client").entrySet()) {
             List<List<String>> rows = g.getValue();
-            XYChart c = xy("S4 " + g.getKey() + ": who serves each second as Redis goes down, back, hung (top band: breaker closed/half-open/open)",
+            XYChart c = xy("S4 " + g.getKey() + ": who serves each second through down, recovery, hung (top band: breaker state)",
                     "time (s)", "requests per 1 s window");
             c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
             int n = rows.size();
@@ -441,18 +441,18 @@ final class ScriptCharts {
             Csv.Table t = run.table("partition.csv");
             List<String> cases = new ArrayList<>(), pclients = new ArrayList<>();
             for (List<String> r : t.rows()) {
-                String k = t.str(r, "mitigation") + " " + Results.num(t.num(r, "partition_ms") / 1000) + " s";
+                String k = t.str(r, "mitigation") + " " + Results.num(t.num(r, "partition_ms") / 1000) + "s";
                 if (!cases.contains(k)) cases.add(k);
                 if (!pclients.contains(t.str(r, "client"))) pclients.add(t.str(r, "client"));
             }
-            CategoryChart p = bars("E2 Silent partition of one subscriber: stale reads served during and after it, per mitigation and length (target "
+            CategoryChart p = bars("E2 Silent partition: stale reads during + after it, per mitigation and length (target "
                     + Criterion.STALE_READS_MITIGATED.targetText() + ")", "mitigation, partition length", "stale reads (count)");
             for (String cl : pclients) {
                 double[] v = new double[cases.size()];
                 java.util.Arrays.fill(v, Double.NaN);
                 for (List<String> r : t.rows()) {
                     if (!t.str(r, "client").equals(cl)) continue;
-                    int i = cases.indexOf(t.str(r, "mitigation") + " " + Results.num(t.num(r, "partition_ms") / 1000) + " s");
+                    int i = cases.indexOf(t.str(r, "mitigation") + " " + Results.num(t.num(r, "partition_ms") / 1000) + "s");
                     v[i] = t.num(r, "stale_reads_during") + t.num(r, "stale_reads_after_heal");
                 }
                 java.util.Set<String> missing = new java.util.TreeSet<>();
@@ -460,6 +460,7 @@ final class ScriptCharts {
                 barSeries(p, missing.isEmpty() ? cl : cl + " (not measured: " + String.join(", ", missing) + ")", cases, v, null);
             }
             p.getStyler().setYAxisMin(0.0);
+            p.getStyler().setXAxisLabelRotation(20);
             out.add(new Named("silent_partition_stale_reads", p.getTitle(), p));
         }
         CategoryChart w = bars("E2 Longest staleness window after the partition, per mitigation", "variant", "staleness window max (ms)");
@@ -624,7 +625,7 @@ final class ScriptCharts {
                 for (List<String> r : byTrial.get(keys.get(i))) if (t.num(r, "percentile") >= 99) { p99 = t.num(r, "value_ns") / 1e6; break; }
                 p99ByMode.computeIfAbsent(mode(k[0]) + " " + k[1], m -> new ArrayList<>()).add(new double[] {i, p99});
             }
-            XYChart c = spectrum("Q3 SET response time spectrum, RDB off / RDB on / AOF everysec, the median-P99 trial of each (criterion: P99 delta "
+            XYChart c = spectrum("Q3 SET spectrum per persistence mode, its median-P99 trial (criterion: P99 delta "
                     + Criterion.RDB_DELTA_MS.targetText() + ")");
             for (Map.Entry<String, List<double[]>> e : p99ByMode.entrySet()) {
                 List<double[]> trials = new ArrayList<>(e.getValue());
@@ -639,7 +640,7 @@ final class ScriptCharts {
         }
         if (run.has("timeline.csv")) {
             Csv.Table t = run.table("timeline.csv");
-            XYChart c = xy("Q3 P99 per 1 s window per persistence mode, the median-P99 trial of each (forks counted from INFO; their times are not recorded)",
+            XYChart c = xy("Q3 P99 per 1 s window, median-P99 trial per mode (fork counts from INFO, times not recorded)",
                     "time (s)", "P99 response time (ms)");
             c.getStyler().setYAxisMin(0.0);
             for (Map.Entry<String, List<List<String>>> g : groupBy(t, "test", "client").entrySet()) {
