@@ -169,16 +169,7 @@ final class ScriptCharts {
             Csv.Table rc = run.table("reconnects.csv");
             XYChart c = xy("S2 Resubscription time after each connection kill: under 1 s?", "kill number", "resubscribed after (ms, log scale)");
             c.getStyler().setYAxisLogarithmic(true);
-            double maxKill = 1;
-            for (Map.Entry<String, List<List<String>>> g : groupBy(rc, "client").entrySet()) {
-                List<double[]> pts = new ArrayList<>();
-                for (List<String> r : g.getValue()) {
-                    pts.add(new double[] {rc.num(r, "kill"), rc.num(r, "resubscribed_ms")});
-                    maxKill = Math.max(maxKill, rc.num(r, "kill"));
-                }
-                XYSeries s = line(c, g.getKey(), pts);
-                if (s != null) s.setMarker(SeriesMarkers.CIRCLE);
-            }
+            double maxKill = markedLines(c, rc, "client", "kill", "resubscribed_ms");
             threshold(c, Criterion.PUBSUB_RECONNECT_MS, 1, maxKill);
             out.add(new Named("resubscribe_ms", c.getTitle(), c));
         }
@@ -479,16 +470,7 @@ final class ScriptCharts {
             Csv.Table t = run.table("herd_rounds.csv");
             XYChart c = xy("E3 PostgreSQL queries per herd of concurrent misses, coalesced vs not", "herd round", "PostgreSQL queries (count, log scale)");
             c.getStyler().setYAxisLogarithmic(true);
-            double maxRound = 1;
-            for (Map.Entry<String, List<List<String>>> g : groupBy(t, "variant").entrySet()) {
-                List<double[]> pts = new ArrayList<>();
-                for (List<String> r : g.getValue()) {
-                    pts.add(new double[] {t.num(r, "round"), t.num(r, "db_queries")});
-                    maxRound = Math.max(maxRound, t.num(r, "round"));
-                }
-                XYSeries s = line(c, g.getKey(), pts);
-                if (s != null) s.setMarker(SeriesMarkers.CIRCLE);
-            }
+            double maxRound = markedLines(c, t, "variant", "round", "db_queries");
             threshold(c, Criterion.HERD_DB_QUERIES, 1, maxRound);
             c.getStyler().setYAxisMin(0.5);
             out.add(new Named("queries_per_herd", c.getTitle(), c));
@@ -657,6 +639,21 @@ final class ScriptCharts {
             }
             out.add(new Named("timeline", c.getTitle(), c));
         }
+    }
+
+    /** One line with markers per value of {@code group} (x from {@code xCol}, y from {@code yCol}); returns the largest x, at least 1. */
+    static double markedLines(XYChart c, Csv.Table t, String group, String xCol, String yCol) {
+        double maxX = 1;
+        for (Map.Entry<String, List<List<String>>> g : groupBy(t, group).entrySet()) {
+            List<double[]> pts = new ArrayList<>();
+            for (List<String> r : g.getValue()) {
+                pts.add(new double[] {t.num(r, xCol), t.num(r, yCol)});
+                maxX = Math.max(maxX, t.num(r, xCol));
+            }
+            XYSeries s = line(c, g.getKey(), pts);
+            if (s != null) s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        return maxX;
     }
 
     /** Q3's mode of a test name: "rdb_on_t3" -> "rdb_on" (trials after the first carry a _tN suffix). */
