@@ -415,6 +415,7 @@ SPECS["I1_integration"] = dict(
     Table t = csv(dir.resolve("timeline.csv"));
     CategoryChart c = bars("I1 requests per phase: answered / failed (" + which(dir) + ")", "phase and client", "requests");
     c.getStyler().setStacked(true);
+    c.getStyler().setXAxisLabelRotation(25);
     List<String> x = new ArrayList<>();
     List<Double> ok = new ArrayList<>(), failed = new ArrayList<>();
     for (String test : distinct(t, "test"))
