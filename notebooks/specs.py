@@ -399,7 +399,7 @@ SPECS["I1_integration"] = dict(
     analysis=r'''void analyse(Path dir) throws Exception {
     Table m = readMetrics(dir.resolve("metrics.csv"));
     Table life = m.where(m.stringColumn("test").isEqualTo("lifecycle").andNot(m.stringColumn("metric").endsWith("_rate_upper95")));
-    System.out.println(life.pivot("metric", "client", "value", max).setName("lifecycle (count) per client").printAll());
+    System.out.println(life.pivot("metric", "client", "value", max).setName("lifecycle per client (counts; startup_connection_seen_ms in ms)").printAll());
     Table setup = m.where(m.stringColumn("test").isIn("setup_check", "load").and(m.stringColumn("metric").containsString("control")
             .or(m.stringColumn("metric").isEqualTo("event_loop_blocking_calls"))));
     System.out.println(setup.selectColumns("client", "test", "metric", "value", "status")

@@ -121,7 +121,8 @@ public class I1_integration implements Callable<Integer> {
             + "|HikariPool|api-worker|api-async-worker|HTTP-Dispatcher|server-timer|idle-timeout).*");
 
     public static void main(String... args) {
-        int relaunched = BlockingCalls.relaunchIfNeeded(I1_integration.class, args);
+        boolean helpOnly = java.util.Arrays.stream(args).anyMatch(a -> List.of("-h", "--help", "-V", "--version").contains(a));
+        int relaunched = helpOnly ? -1 : BlockingCalls.relaunchIfNeeded(I1_integration.class, args);
         if (relaunched >= 0) System.exit(relaunched);
         Lab.main(new I1_integration(), args);
     }
