@@ -35,7 +35,7 @@
 //   ./jbang scripts/I1_integration.java --quick    ~10 s per client
 //
 // BlockHound needs -XX:+AllowRedefinitionToAddDeleteMethods on JDK 13+: JBang passes it (//JAVA_OPTIONS);
-// started as plain `java -cp ... I1_integration` without it, the script runs itself again in a JVM with it.
+// started without it (plain `java -cp ... I1_integration`, RunAll, a test), the run goes on in a child JVM with it.
 //
 // Output: data/I1_integration/{metrics,run,timeline,spectra,blocking_calls,threads_left}.csv
 //   timeline.csv / spectra.csv: per phase (load, redis_killed, redis_restarted, l2_corrupt) as FixedRate writes them
@@ -73,6 +73,8 @@ import lab.redis.Clients;
 import lab.redis.Keys;
 import lab.redis.RedisServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Jedis;
@@ -121,11 +123,10 @@ public class I1_integration implements Callable<Integer> {
             + "|HikariPool|api-worker|api-async-worker|HTTP-Dispatcher|server-timer|idle-timeout).*");
 
     public static void main(String... args) {
-        boolean helpOnly = java.util.Arrays.stream(args).anyMatch(a -> List.of("-h", "--help", "-V", "--version").contains(a));
-        int relaunched = helpOnly ? -1 : BlockingCalls.relaunchIfNeeded(I1_integration.class, args);
-        if (relaunched >= 0) System.exit(relaunched);
         Lab.main(new I1_integration(), args);
     }
+
+    @Spec CommandSpec spec;
 
     TieredCache.Config cacheConfig;
 
@@ -135,6 +136,11 @@ public class I1_integration implements Callable<Integer> {
         Check.atLeast("--down-seconds", downS, 1); Check.atLeast("--recovery-seconds", recoveryS, 1); Check.atLeast("--corrupt-seconds", corruptS, 1);
         Check.atLeast("--shutdown-grace-ms", graceMillis, 0); Check.atLeast("--l2-timeout-ms", redisTimeoutMillis, 1);
         Clients.requireKnown(clients);
+        if (!BlockingCalls.jvmAllowsInstall()) {
+            // BlockHound cannot be installed in this JVM (no flag: a plain java command, RunAll, a test): the same run in one that can
+            Progress.step("this JVM lacks " + BlockingCalls.JVM_FLAG + " (BlockHound needs it): running in a JVM that has it");
+            return BlockingCalls.runInJvmWithFlag(I1_integration.class, spec.commandLine().getParseResult().originalArgs());
+        }
         // as S4: a small, short-lived L1 so requests really reach L2
         cacheConfig = new TieredCache.Config(100, Duration.ofMillis(1000), 3600, Duration.ofMillis(1000), false);
 

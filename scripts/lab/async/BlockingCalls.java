@@ -24,8 +24,8 @@ import reactor.blockhound.BlockHound;
  * wait of a JDK 13+ socket ({@code sun.nio.ch.Net.poll}, where a blocking read or connect of a
  * java.net.Socket waits: JDBC) is marked blocking.
  *
- * <p>On JDK 13+ BlockHound needs the JVM flag {@link #JVM_FLAG}; {@link #relaunchIfNeeded} starts the same
- * main class again in a JVM that has it (JBang passes it through the script's //JAVA_OPTIONS line).
+ * <p>On JDK 13+ BlockHound needs the JVM flag {@link #JVM_FLAG} (JBang passes it through the script's //JAVA_OPTIONS
+ * line); {@link #runInJvmWithFlag} runs a script in a child JVM that has it.
  */
 public final class BlockingCalls {
     private BlockingCalls() {}
@@ -52,24 +52,34 @@ public final class BlockingCalls {
     }
 
     /**
-     * When this JVM lacks {@link #JVM_FLAG}: runs {@code main} with {@code args} in a child JVM that has it (same
-     * classpath, same console) and returns its exit code; else returns -1 and the caller goes on itself.
+     * Runs {@code main} with {@code args} in a child JVM that has {@link #JVM_FLAG} (same classpath, same console,
+     * same environment) and returns its exit code; the child is stopped if this JVM is.
      */
-    public static int relaunchIfNeeded(Class<?> main, String... args) {
-        if (jvmAllowsInstall()) return -1;
+    public static int runInJvmWithFlag(Class<?> main, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), JVM_FLAG,
                 "-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
+        cmd.addAll(args);
+        Process p;
         try {
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
-            Thread hook = new Thread(p::destroy, "lab-relaunch-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            int code = p.waitFor();
-            Runtime.getRuntime().removeShutdownHook(hook);
-            return code;
-        } catch (Exception e) {
+            p = new ProcessBuilder(cmd).inheritIO().start();
+        } catch (java.io.IOException e) {
             throw new LabException("cannot start a JVM with " + JVM_FLAG + " for BlockHound: " + e.getMessage()
-                    + " (run with java " + JVM_FLAG + " ..., or through ./jbang)");
+                    + " (add the flag to the java command, or run through ./jbang)");
+        }
+        Thread hook = new Thread(p::destroy, "lab-child-jvm-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroy();
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted while the child JVM ran");
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs
+            }
         }
     }
 
