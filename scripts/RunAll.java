@@ -3,7 +3,7 @@
 //SOURCES lab/*.java
 //SOURCES lab/net/*.java
 //
-// Runs every experiment of the lab (scripts/[SEQX][0-9]*_*.java: scenarios, edge cases, deep questions,
+// Runs every experiment of the lab (scripts/[SEQXI][0-9]*_*.java: scenarios, edge cases, deep questions,
 // extra studies), each as its own JVM, then regenerates RESULTS.md from the data (scripts/Report.java).
 //
 //   ./jbang scripts/RunAll.java                        full runs into data/, then RESULTS.md
@@ -81,7 +81,7 @@ public class RunAll implements Callable<Integer> {
     @Option(names = "--launcher", paramLabel = "KIND", defaultValue = "auto", description = "How scripts start: auto, classpath (java -cp this classpath), jbang (./jbang scripts/X.java) (default: ${DEFAULT-VALUE}).")
     Launcher launcher;
 
-    static final Pattern SCRIPT = Pattern.compile("[SEQX][0-9]+_.*\\.java");
+    static final Pattern SCRIPT = Pattern.compile("[SEQXI][0-9]+_.*\\.java");
 
     public static void main(String... args) {
         Lab.main(new RunAll(), args);

@@ -98,6 +98,7 @@ final class ScriptCharts {
             case "Q3" -> q3(run, out);
             case "X1" -> x1(run, out);
             case "X2" -> x2(run, out);
+            case "I1" -> i1(run, out);
             default -> { }
         }
         for (Named n : out) if (n.chart() instanceof XYChart xy && !n.id().equals("overview")) Charts.logOnlyOverDecades(xy);
@@ -483,6 +484,30 @@ final class ScriptCharts {
             }
             out.add(new Named("request_spectrum", c.getTitle(), c));
         }
+    }
+
+    // ------------------------------------------------------------------ I1: does the API answer every request through each fault?
+
+    static void i1(Run run, List<Named> out) {
+        List<String> phases = new ArrayList<>();
+        List<Double> ok = new ArrayList<>(), failed = new ArrayList<>();
+        for (String test : List.of("load", "redis_killed", "redis_restarted", "l2_corrupt")) {
+            for (String client : run.clients(test)) {
+                double scheduled = run.value(test, client, "scheduled");
+                if (Double.isNaN(scheduled)) continue;
+                double bad = run.value(test, client, "errors") + run.value(test, client, "unfinished");
+                phases.add(test.replace('_', ' ') + " " + client);
+                ok.add(scheduled - bad);
+                failed.add(bad);
+            }
+        }
+        if (phases.isEmpty()) return;
+        CategoryChart c = bars("I1 Requests per phase: answered with the chunk, or failed (plan: none failed)", "phase and client", "requests (count)");
+        c.getStyler().setStacked(true);
+        c.getStyler().setXAxisLabelRotation(25);
+        c.addSeries("answered 200 with the chunk", phases, ok);
+        c.addSeries("failed (plan " + Criterion.FAULT_REQUESTS_FAILED.targetText() + ")", phases, failed);
+        out.add(new Named("requests_per_phase", c.getTitle(), c));
     }
 
     // ------------------------------------------------------------------ E4: how big do entries get, and when must they be compressed?
