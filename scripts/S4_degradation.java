@@ -373,7 +373,7 @@ public class S4_degradation implements Callable<Integer> {
                 long closedBefore = cache.transitionsTo("CLOSED");
                 cache.markL2Outage();
                 long restartCalled, restarted;
-                Comeback watch = Comeback.start(l2.direct(), "lab-api-" + client); // ChunkApi names its L2 client so
+                Comeback watch = Comeback.start(l2.direct(), "lab-api-" + client); // the name ChunkApi gives its L2 client
                 try {
                     restartCalled = System.nanoTime();
                     l2.restart();
