@@ -26,7 +26,8 @@
 // Auto-reconnect is timed from the moment the restarted server answers the lab's own PING (server_up) to
 // the API's first L2 hit (reconnect_ms, the plan's criterion), with its components: the breaker's wait
 // (server up -> breaker leaves OPEN) and the client's reconnect (server up -> the API's client is
-// connected again, seen in CLIENT LIST, or its first successful call), then the first successful L2 call.
+// connected again, seen in CLIENT LIST, or its first successful call; Jedis connects on demand, so its
+// reconnect follows the breaker, while Lettuce reconnects in the background), then the first successful L2 call.
 // The restarted Redis is empty: from the first success to the first hit, a key must be read from
 // PostgreSQL, written back, and asked again after its L1 entry expired (L1 TTL). The same run with fast-probing
 // breakers (--breaker-variants-ms, default 100 ms open) measures what the breaker's window contributes;
