@@ -248,7 +248,8 @@ final class ScriptCharts {
     // ------------------------------------------------------------------ S4: does the API keep serving through Redis down / hung?
 
     static final Map<String, Color> PHASE_COLORS = Map.of("up", new Color(44, 160, 44), "down", new Color(214, 39, 40), "hung", new Color(148, 103, 189),
-            "resumed", new Color(23, 190, 207), "recovery", new Color(255, 127, 14));
+            "resumed", new Color(23, 190, 207), "recovery", new Color(255, 127, 14),
+            "partitioned", new Color(140, 86, 75), "healed", new Color(188, 189, 34));
     static final Map<String, Color> BREAKER_COLORS = Map.of("CLOSED", new Color(44, 160, 44), "OPEN", new Color(214, 39, 40), "HALF_OPEN", new Color(255, 187, 0));
 
     static void s4(Run run, List<Named> out) {
@@ -256,7 +257,7 @@ final class ScriptCharts {
         Csv.Table t = run.table("degradation_timeline.csv");
         for (Map.Entry<String, List<List<String>>> g : groupBy(t, "client").entrySet()) {
             List<List<String>> rows = g.getValue();
-            XYChart c = xy("S4 " + g.getKey() + ": who serves each second through down, recovery, hung (top band: breaker state)",
+            XYChart c = xy("S4 " + g.getKey() + ": who serves each second through each fault (top band: breaker state)",
                     "time (s)", "requests per 1 s window");
             c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
             int n = rows.size();
