@@ -241,6 +241,9 @@ public final class Results {
         r.meta().forEach(this::meta);
         if (r.withinTolerance()) {
             Progress.step(r.toString());
+        } else if (r.targetMillis() <= 0) {
+            // a loopback path exists only to do faults on it: what it costs is part of what this run measured
+            Progress.step(r + " -- the fault path's own cost, in every latency measured through it");
         } else {
             System.out.println("WARNING: " + r + " -- this run does not have the '" + r.profile() + "' network it asked for; its latencies are not that profile's");
         }
