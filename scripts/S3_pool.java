@@ -206,6 +206,11 @@ public class S3_pool implements Callable<Integer> {
             out.meta("pool_size", poolSize);
             out.meta("keys", keyCount);
             out.meta("machine_note", Runtime.getRuntime().availableProcessors() + " cores shared by the load generator, the clients and redis-server");
+            if (redis.network() != null) {
+                // lab.net's proxy accepts a client's connection, then resets it when the server behind it refuses:
+                // through it a dead server looks like a reset connection, directly like a refused one
+                out.meta("restart_network_note", "through the " + common.network + " path, connections made while the server is down are accepted by the proxy and then reset (a direct connection is refused)");
+            }
             Keys keys = new Keys("S3");
             keyNames = new String[keyCount];
             for (int i = 0; i < keyCount; i++) keyNames[i] = keys.key("k:" + (i + 1));

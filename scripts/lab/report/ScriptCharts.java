@@ -202,8 +202,7 @@ final class ScriptCharts {
         if (run.has("timeline.csv")) {
             Csv.Table t = run.table("timeline.csv");
             boolean many = trialCount.values().stream().anyMatch(n -> n > 1);
-            XYChart c = xy("S3 Response time through a Redis kill + restart, per client variant (P99 per 1 s window"
-                    + (many ? ", the median trial" : "") + ")", "time since start of the test (s)", "P99 response time (ms, log scale)");
+            XYChart c = xy("S3 P99 through a Redis kill + restart, per client variant (1 s windows" + (many ? ", median trial" : "") + ")", "time since start of the test (s)", "P99 response time (ms, log scale)");
             c.getStyler().setYAxisLogarithmic(true);
             double firstError = Double.NaN, lastError = Double.NaN, maxT = 0, downMs = Double.NaN;
             for (Map.Entry<String, List<List<String>>> g : groupBy(t, "test", "client").entrySet()) {
@@ -272,13 +271,13 @@ final class ScriptCharts {
             out.add(new Named("sustained_p99_trials", p99.getTitle(), p99));
         }
         // Exhaustion: each trial's longest borrow, every attempt counted (a failed one at the time it failed).
-        XYChart wait = xy("S3 Longest pool borrow per trial, 4x oversubscribed (target " + Criterion.POOL_MAX_WAIT_MS.targetText() + ")",
-                "trial", "longest borrow, done or failed (ms, log scale)");
+        XYChart wait = xy("S3 Longest borrow per trial, pool 4x oversubscribed (target " + Criterion.POOL_MAX_WAIT_MS.targetText() + ")",
+                "trial", "longest borrow, got or failed (ms, log scale)");
         wait.getStyler().setYAxisLogarithmic(true);
         lastTrial = 0;
         for (Map.Entry<String, List<List<String>>> g : groupBy(tr, "test", "client", "metric").entrySet()) {
             String[] k = g.getKey().split(" ");
-            if (k.length != 3 || !k[0].equals("exhaustion") || !k[2].equals("borrow_wait_max_until_done_or_failed")) continue;
+            if (k.length != 3 || !k[0].equals("exhaustion") || !k[2].equals("borrow_wait_max_trials")) continue;
             List<double[]> ok = new ArrayList<>(), failed = new ArrayList<>();
             List<List<String>> failedRows = groupBy(tr, "test", "client", "metric").getOrDefault("exhaustion " + k[1] + " borrow_failed", List.of());
             for (int i = 0; i < g.getValue().size(); i++) {
@@ -288,10 +287,9 @@ final class ScriptCharts {
             }
             lastTrial = Math.max(lastTrial, g.getValue().size());
             double attempts = run.value("exhaustion", k[1], "borrow_attempts"), nFailed = run.value("exhaustion", k[1], "borrow_failed");
-            XYSeries s = line(wait, k[1] + ": all borrows got a connection", ok);
+            XYSeries s = line(wait, k[1] + ": every borrow got a connection", ok);
             if (s != null) s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CIRCLE);
-            s = line(wait, String.format(java.util.Locale.ROOT, "%s: trial with failed borrows (%,.0f of %,.0f attempts failed, no connection: max wait unbounded)",
-                    k[1], nFailed, attempts), failed);
+            s = line(wait, String.format(java.util.Locale.ROOT, "%s: borrows failed (%,.0f of %,.0f), wait unbounded", k[1], nFailed, attempts), failed);
             if (s != null) s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CROSS);
         }
         if (!wait.getSeriesMap().isEmpty()) {
