@@ -12,7 +12,8 @@
 // multiplexed connection, and a BoundedAsyncPool as "lettuce-pool").
 //
 //   ./jbang scripts/S3_pool.java            seed sizes: 100 req/s for 60 s per client (5 trials of 12 s), pool 10;
-//                                           5 restarts per variant (about 6-7 min)
+//                                           5 restarts of 8 s runs per variant (about 6.5-7 min on 2 cores). The failed
+//                                           share of a restart run is its outage over its length: shorter runs, higher %
 //   ./jbang scripts/S3_pool.java --quick    3 trials: 1 s of load per client and trial, 4 s restart runs (about 1.5 min)
 //
 // Load is open-loop (lab.FixedRate): response time counts from each request's intended start
@@ -143,7 +144,7 @@ public class S3_pool implements Callable<Integer> {
                     + "Empty to skip the restart test.")
     List<RestartVariant> restartVariants;
 
-    @Option(names = {"--restart-run-seconds", "--restart-run-s"}, paramLabel = "S", defaultValue = "9",
+    @Option(names = {"--restart-run-seconds", "--restart-run-s"}, paramLabel = "S", defaultValue = "8",
             description = "Measured seconds of each restart run (one per trial and variant); Redis is killed at 1/3 (default: ${DEFAULT-VALUE}).")
     @Quick("4") int restartRunSeconds;
 
