@@ -127,8 +127,8 @@ public final class NetworkComparison {
         String server = mainServer(data, runs);
         List<NetworkProfile> profiles = profiles(runs, server);
         StringBuilder md = new StringBuilder("## On a network\n\n");
-        md.append("The plan's latency targets speak of a Redis across a network; the numbers above are over loopback. The same scripts behind the lab's network")
-                .append(" profiles (a TCP proxy adding a measured round trip to every client connection, `--network`), ").append(display(server))
+        md.append("The plan's latency targets speak of a Redis across a network. The same scripts on loopback and behind the lab's network")
+                .append(" profiles (a TCP proxy adding a measured round trip to every client connection, `--network`; PostgreSQL stays direct unless marked), ").append(display(server))
                 .append(", each value with its 95 % interval where the script ran trials. Every row per profile: [").append(PAGE).append("](").append(PAGE).append(").\n\n");
         md.append(header(profiles));
         Map<NetworkProfile, Run> s1 = by(data, runs, server, profiles, "S1_basic"), s3 = by(data, runs, server, profiles, "S3_pool"),
@@ -272,7 +272,7 @@ public final class NetworkComparison {
         if (r == null) return NOT_MEASURED;
         double v = l3OverL2(r);
         if (Double.isNaN(v)) return "no row";
-        return sig(v) + "× (" + sig(100 * v / PLAN_L3_OVER_L2) + " % of the claim)" + q(r);
+        return sig(v) + "×" + q(r);
     }
 
     public static double l3OverL2(Run r) {

@@ -65,7 +65,8 @@ class RunAllTest {
         String md = Files.readString(root.resolve("RESULTS.md"));
         assertTrue(md.contains("## On a network") && md.contains("| Quantity | Target | loopback | lan (+0.25 ms) | zone (+1 ms) |"), md);
         assertTrue(md.contains("Not measured:") && md.contains("--networks loopback,lan,zone --only"), "S3, S4, E4 and zone are not measured here: " + md);
-        assertTrue(Files.readString(root.resolve("docs/results/network.md")).contains("| S1_basic | lan |"));
+        String page = Files.readString(root.resolve("docs/results/network.md"));
+        assertTrue(page.contains("| S1_basic | lan *q* | 0.25 ms |"), "the quick lan run's round trip, labelled quick: " + page);
         assertFalse(Files.exists(root.resolve("docs/results/network/S1_basic.md")), "a profile's folder is not a script of the main report");
     }
 
