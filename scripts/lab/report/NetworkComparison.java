@@ -60,6 +60,15 @@ public final class NetworkComparison {
         Results.Row row(String test, String client, String metric) {
             return rows.stream().filter(r -> r.test().equals(test) && r.client().equals(client) && r.metric().equals(metric)).findFirst().orElse(null);
         }
+
+        /**
+         * The same, judged or not: S1 writes a pooled INFO row and a judged row (median of trials) under one
+         * name (ops/jedis/get_p50), and a judged row is compared with judged rows only.
+         */
+        Results.Row row(String test, String client, String metric, boolean judged) {
+            return rows.stream().filter(r -> r.test().equals(test) && r.client().equals(client) && r.metric().equals(metric)
+                    && (r.criterion() != null) == judged).findFirst().orElse(null);
+        }
     }
 
     // ------------------------------------------------------------------ input
@@ -333,7 +342,7 @@ public final class NetworkComparison {
                     md.append("| ").append(s).append(" | ").append(p.name()).append(q(r)).append(" | ").append(Results.num(p.addedRttTargetMillis())).append(" ms | ")
                             .append(recorded ? ms(m, "network_added_rtt_p50_ms") + " ms" : "—").append(" | ")
                             .append(recorded ? ms(m, "network_added_rtt_p99_ms") + " ms" : "—").append(" | ")
-                            .append(m.containsKey("network_rtt_direct_p50_ms") ? ms(m, "network_rtt_direct_p50_ms") : "—").append(" | ")
+                            .append(m.containsKey("network_rtt_direct_p50_ms") ? ms(m, "network_rtt_direct_p50_ms") + " ms" : "—").append(" | ")
                             .append(recorded ? ms(m, "network_rtt_p50_ms") + " / " + ms(m, "network_rtt_p99_ms") + " ms" : "—").append(" | ")
                             .append(m.getOrDefault("network_rtt_pings", "—")).append(" | ")
                             .append(!recorded ? (p == NetworkProfile.loopback ? "no proxy" : "not recorded") : "true".equals(m.get("network_rtt_within_tolerance")) ? "✅" : "⚠️ no")
@@ -363,7 +372,7 @@ public final class NetworkComparison {
         Map<String, Results.Row> keys = new LinkedHashMap<>();
         for (Run r : by.values()) {
             if (r == null) continue;
-            for (Results.Row row : r.rows()) if (which.test(row)) keys.putIfAbsent(row.test() + "/" + row.client() + "/" + row.metric(), row);
+            for (Results.Row row : r.rows()) if (which.test(row)) keys.putIfAbsent(row.test() + "/" + row.client() + "/" + row.metric() + "/" + (row.criterion() != null), row);
         }
         md.append("| Test | Client | Metric | Target |");
         for (NetworkProfile p : profiles) md.append(' ').append(p.name()).append(" |");
@@ -373,7 +382,7 @@ public final class NetworkComparison {
                     .append(k.criterion() == null ? "" : cell(k.criterion().targetText())).append(" |");
             for (NetworkProfile p : profiles) {
                 Run r = by.get(p);
-                Results.Row x = r == null ? null : r.row(k.test(), k.client(), k.metric());
+                Results.Row x = r == null ? null : r.row(k.test(), k.client(), k.metric(), k.criterion() != null);
                 String v = r == null ? NOT_MEASURED : x == null ? "no row" : measured(x) + (x.criterion() == null ? "" : " " + ServerComparison.status(x.status())) + q(r);
                 if (r != null && x != null && script.equals("S4_degradation") && x.metric().startsWith("l3_") && p != NetworkProfile.loopback && !l3BehindPath(r, p)) v += " †";
                 md.append(' ').append(cell(v)).append(" |");
