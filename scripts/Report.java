@@ -97,6 +97,7 @@ public class Report implements Callable<Integer> {
         environment(md, runs, base, pageDir);
         decision(md, decision, link(base, chartDir.resolve(overview.id() + ".png")));
         md.append(lab.report.ServerComparison.section(data));
+        md.append(lab.report.NetworkComparison.section(data));
         md.append("## Results per script\n\n");
         for (Run r : runs) summary(md, r, base, pageDir, chartDir);
         nextSteps(md, decision, runs);
@@ -114,6 +115,12 @@ public class Report implements Callable<Integer> {
             Path p = base.resolve(lab.report.ServerComparison.PAGE);
             keepPages.add(p);
             if (writeIfChanged(p, serversPage)) pages++;
+        }
+        String networkPage = lab.report.NetworkComparison.page(data);
+        if (!networkPage.isEmpty()) {
+            Path p = base.resolve(lab.report.NetworkComparison.PAGE);
+            keepPages.add(p);
+            if (writeIfChanged(p, networkPage)) pages++;
         }
         removeStale(pageDir, ".md", keepPages);
         boolean changed = writeIfChanged(out.toAbsolutePath(), md.toString());
