@@ -29,6 +29,8 @@
 // 100 ms P99 target), late (and how long after the heal) or lost, and what Redis did with the frozen
 // subscriber (CLIENT LIST omem/obl/oll sampled every 100 ms; dropped or kept under client-output-buffer-limit
 // pubsub, recorded in run.csv). Loss is judged with the same criterion as test 3, over the whole test.
+// Redis's omem for B grows only once the kernel's socket buffers (Redis's send buffer, the path's receive
+// buffer) are full: at 100/s of ~100-byte messages a 30 s partition (~300 KB) stays inside them.
 // Partition start and end times: faults.csv and run.csv (fault_N). A partition of 70 s outlives the server's
 // 60 s pubsub soft-limit window too (`--partition-seconds 70`), at 100/s far below its 8 MB.
 //
