@@ -19,24 +19,47 @@
 // B and C are the receivers, A itself is subscribed too as a control. Losses are sequence gaps per
 // subscriber, never inferred from timing.
 //
-// Output: data/S2_pubsub/{metrics,spectra,timeline,ramp,reconnects,run}.csv; exit 0 = all criteria passed.
+// Test 3 kills B's subscriber connection (CLIENT KILL): the client sees the reset at once and resubscribes.
+// Test 4 cuts the same subscriber the way a network does (`--partition-seconds`, default 10 s, the seed's
+// Edge Case 2 length, and 30 s, far past the clients' 2 s command timeouts; quick: 2 s; 0 = skip): B's
+// subscriber connects through the lab's network path (lab.net.NetworkPath, a TCP proxy; on loopback it adds
+// no delay), which stops forwarding it in both directions, no reset, both ends stay ESTABLISHED, while A keeps
+// publishing at the same rate on its own connection (and C, the control, on its own). Per client: when (if)
+// B notices, whether it reconnects, the messages published during the partition delivered on time (within the
+// 100 ms P99 target), late (and how long after the heal) or lost, and what Redis did with the frozen
+// subscriber (CLIENT LIST omem/obl/oll sampled every 100 ms; dropped or kept under client-output-buffer-limit
+// pubsub, recorded in run.csv). Loss is judged with the same criterion as test 3, over the whole test.
+// Redis's omem for B grows only once the kernel's socket buffers (Redis's send buffer, the path's receive
+// buffer) are full: at 100/s of ~100-byte messages a 30 s partition (~300 KB) stays inside them.
+// Partition start and end times: faults.csv and run.csv (fault_N). A partition of 70 s outlives the server's
+// 60 s pubsub soft-limit window too (`--partition-seconds 70`), at 100/s far below its 8 MB.
+//
+// Output: data/S2_pubsub/{metrics,spectra,timeline,ramp,reconnects,partitions,faults,run}.csv; exit 0 = all criteria passed.
 //   ramp.csv:       scenario,client,rate_per_s,achieved_rate_per_s,published,lost,loss_pct,p50_ms,p99_ms,max_ms,ok
 //   reconnects.csv: scenario,client,kill,killed_connections,resubscribed_ms
+//   partitions.csv: scenario,client,partition_ms,time_to_notice_ms,reconnects,published_during,on_time,late,lost,
+//                   late_first_after_heal_ms,late_all_after_heal_ms,delay_max_ms,server_omem_max_bytes,server_dropped_subscriber
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.FixedRate;
 import lab.inval.Invalidation;
+import lab.inval.Invalidation.Books;
 import lab.inval.Invalidation.Bus;
 import lab.inval.Invalidation.Node;
 import lab.inval.Invalidation.Publisher;
 import lab.inval.Invalidation.Tally;
 import lab.inval.Invalidation.Transport;
+import lab.net.NetworkPath;
+import lab.net.NetworkProfile;
 import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
@@ -74,6 +97,9 @@ public class S2_pubsub implements Callable<Integer> {
     @Option(names = "--kills", paramLabel = "N", defaultValue = "3", description = "Subscriber connections killed (CLIENT KILL) in the reconnection test (default: ${DEFAULT-VALUE}).")
     @Quick("1") int kills;
 
+    @Option(names = "--partition-seconds", split = ",", paramLabel = "S", description = "Silent partitions of B's subscriber, one test per length (default: 10,30; quick: 2; 0 = none).")
+    List<Double> partitionSeconds;
+
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Clients to measure (default: ${DEFAULT-VALUE}).")
     List<String> clients;
 
@@ -94,6 +120,10 @@ public class S2_pubsub implements Callable<Integer> {
             throw new LabException("--messages, --seconds, --ramp-step-seconds, --kills and --rate must be >= 1 (--ramp-max >= 0)");
         }
         Clients.requireKnown(clients);
+        List<Double> partitions = partitionSeconds != null ? partitionSeconds : common.quick ? List.of(2.0) : List.of(10.0, 30.0);
+        if (partitions.equals(List.of(0.0))) partitions = List.of();
+        for (double ps : partitions) if (ps < 0.1) throw new LabException("--partition-seconds must be >= 0.1 each (or 0 alone: no partition test)");
+        long beforeMillis = common.quick ? 500 : 1000, afterMillis = common.quick ? 1000 : 2000;
 
         Results out = new Results(this, common);
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
@@ -109,6 +139,16 @@ public class S2_pubsub implements Callable<Integer> {
             out.meta("ramp_step_seconds", stepSeconds);
             out.meta("kills", killCount);
             out.meta("clock", "publisher and subscribers in one JVM: System.nanoTime() at send and at eviction");
+            // the silent partition needs a path even on loopback: then it adds no delay, only the fault
+            NetworkPath own = redis.network() == null && !partitions.isEmpty() ? NetworkPath.start(NetworkProfile.loopback, redis.host(), redis.port()) : null;
+            RedisServer viaPath = own != null ? redis.via(own) : redis;
+            if (!partitions.isEmpty()) {
+                if (own != null) out.network(own); // its faults go to faults.csv and run.csv
+                out.meta("partition", "silent, both directions, on B's subscriber connection only (network path proxy); A publishes and C listens on their own connections");
+                out.meta("partition_ms", partitions.stream().map(x -> Long.toString(Math.round(x * 1000))).toList());
+                out.meta("partition_before_after_ms", beforeMillis + "," + afterMillis);
+                out.meta("redis_config_client-output-buffer-limit", redis.configGet("client-output-buffer-limit"));
+            }
             try {
                 for (String client : clients) {
                     List<Transport> ts = new ArrayList<>();
@@ -129,9 +169,15 @@ public class S2_pubsub implements Callable<Integer> {
                     } finally {
                         for (Transport t : ts) t.close();
                     }
+                    for (double ps : partitions) {
+                        long pm = Math.round(ps * 1000);
+                        Progress.step(client + ": silent partition of B's subscriber for " + pm + " ms at " + ratePerSecond + "/s");
+                        partition(out, client, redis, viaPath, keys, pm, beforeMillis, afterMillis);
+                    }
                 }
             } finally {
                 keys.cleanup(redis);
+                if (own != null) own.close();
             }
         }
         return out.finish();
@@ -222,13 +268,24 @@ public class S2_pubsub implements Callable<Integer> {
 
     /** Open-loop publishing at a fixed rate: Jedis from 4 workers, Lettuce asynchronously. */
     FixedRate.Result load(String client, Transport a, Publisher p, Keys keys, String label, double rate, long millis) {
+        return load(client, a, () -> p, keys, label, rate, millis);
+    }
+
+    /** The same, numbering each message with whichever publisher {@code p} names at that moment (one per phase). */
+    FixedRate.Result load(String client, Transport a, Supplier<Publisher> p, Keys keys, String label, double rate, long millis) {
         FixedRate.Config cfg = FixedRate.Config.of(label, rate, millis).warmupMillis(0).drainMillis(5000);
         String[] ring = new String[1000];
         for (int i = 0; i < ring.length; i++) ring[i] = keys.key("item:" + i);
         if (client.equals(Clients.JEDIS)) {
-            return FixedRate.run(cfg.workers(4), () -> a.publish(p.next(ring[(int) (p.published() % ring.length)])));
+            return FixedRate.run(cfg.workers(4), () -> {
+                Publisher now = p.get();
+                a.publish(now.next(ring[(int) (now.published() % ring.length)]));
+            });
         }
-        return FixedRate.runAsync(cfg, () -> a.publishAsync(p.next(ring[(int) (p.published() % ring.length)])));
+        return FixedRate.runAsync(cfg, () -> {
+            Publisher now = p.get();
+            return a.publishAsync(now.next(ring[(int) (now.published() % ring.length)]));
+        });
     }
 
     // ------------------------------------------------------------------ test 3: subscriber reconnection
@@ -274,11 +331,145 @@ public class S2_pubsub implements Callable<Integer> {
         out.info("reconnect", client, "achieved_rate", "req/s", r.achievedRatePerSecond());
         out.info("reconnect", client, "disconnects", "count", killed);
         out.info("reconnect", client, "reconnects_seen_by_client", "count", b.reconnects() - seenBefore);
+        out.info("reconnect", client, "late_B", "count", late(b.node().books(p.id)));
         Latency.Summary s = out.latency("reconnect", client, "resubscribe", gap);
         out.check("reconnect", client, "resubscribe_max", worstMillis, Criterion.PUBSUB_RECONNECT_MS);
         out.checkZero("reconnect", client, "loss_pct_B", lostB, p.published(), Criterion.PUBSUB_LOSS_PCT);
         out.info("reconnect", client, "loss_pct_all", "%", all.lossPercent());
         System.out.printf("%-8s reconnect: %d kill(s), resubscribed p50=%s max=%.1f ms, B lost %d of %d (%.2f%%) published during the gaps; A and C (controls) lost %d%n",
                 client, killed, Latency.fmt(s.p50Nanos()), worstMillis, lostB, p.published(), lossPctB, all.lost() - lostB);
+    }
+
+    // ------------------------------------------------------------------ test 4: the same subscriber, silently partitioned
+
+    /** How often the server's view of the frozen subscriber (CLIENT LIST) is sampled during a partition. */
+    static final long SAMPLE_MS = 100;
+
+    /**
+     * Test 3's subscriber cut off by the network instead of by the server: B's subscriber connection goes
+     * through the network path, which stops forwarding it both ways for {@code partitionMillis}; nothing is
+     * reset. A publishes at the seed's rate for {@code beforeMillis}, through the partition and for
+     * {@code afterMillis} after the heal, numbering each phase with its own publisher. A message published
+     * during the partition is on time when B evicted it within the P99 target, late when later (the heal
+     * releases what the path and the kernel buffers held), lost when its sequence number never arrived.
+     * Noticed = the client made a new subscriber connection (its own reconnect), seen while the test runs.
+     */
+    void partition(Results out, String client, RedisServer redis, RedisServer viaPath, Keys keys, long partitionMillis, long beforeMillis, long afterMillis) {
+        NetworkPath path = viaPath.network();
+        String test = "partition_" + Results.num(partitionMillis / 1000.0) + "s";
+        String channel = "partition:" + client + ":" + partitionMillis;
+        Bus direct = Bus.pubsub(redis, keys).named(channel), throughPath = Bus.pubsub(viaPath, keys).named(channel);
+        List<Transport> ts = new ArrayList<>();
+        try {
+            ts.add(direct.open(client, new Node("A"), NAME_PREFIX + "p"));
+            ts.add(throughPath.open(client, new Node("B"), NAME_PREFIX + "p"));
+            ts.add(direct.open(client, new Node("C"), NAME_PREFIX + "p"));
+            Transport a = ts.get(0), b = ts.get(1);
+            Node nb = b.node();
+            List<Node> nodes = ts.stream().map(Transport::node).toList();
+            long subId = Invalidation.connectedId(redis, b.receiverName(), true);
+            long reconnects0 = b.reconnects();
+            Publisher before = new Publisher("A." + test + ".before"), during = new Publisher("A." + test + ".during"), after = new Publisher("A." + test + ".after");
+            AtomicReference<Publisher> current = new AtomicReference<>(before);
+            CompletableFuture<FixedRate.Result> load = CompletableFuture.supplyAsync(
+                    () -> load(client, a, current::get, keys, test + " " + client, ratePerSecond, beforeMillis + partitionMillis + afterMillis));
+            Lab.sleepMillis(beforeMillis);
+
+            current.set(during);
+            NetworkPath.Fault fault = path.partition(b.receiverName(), NetworkPath.named(b.receiverName()), NetworkPath.Direction.both);
+            long start = fault.startNanos, healAt = start + partitionMillis * 1_000_000L, end = healAt + afterMillis * 1_000_000L;
+            long nextSample = start, droppedAt = 0, noticedAt = 0, firstLateAt = 0, allLateAt = 0, receivedAtHeal = -1;
+            double omemMax = 0, oblMax = 0, ollMax = 0;
+            while (true) {
+                long now = System.nanoTime();
+                if (receivedAtHeal < 0 && now >= healAt) {
+                    if (Invalidation.clientFields(redis, subId).isEmpty() && droppedAt == 0) droppedAt = now;
+                    fault.end();
+                    current.set(after);
+                    receivedAtHeal = nb.books(during.id).received();
+                    Progress.line(String.format("%s %s healed: B had %d of the %d published during it; server: subscriber %s, omem max %.0f bytes",
+                            client, test, receivedAtHeal, during.published(), droppedAt > 0 ? "dropped" : "kept", omemMax));
+                }
+                if (now >= end) break;
+                if (receivedAtHeal < 0 && now >= nextSample) {
+                    // what the server holds for the frozen subscriber (the admin connection is direct, never partitioned)
+                    Map<String, String> f = Invalidation.clientFields(redis, subId);
+                    if (f.isEmpty()) {
+                        if (droppedAt == 0) droppedAt = now;
+                    } else {
+                        omemMax = Math.max(omemMax, field(f, "omem"));
+                        oblMax = Math.max(oblMax, field(f, "obl"));
+                        ollMax = Math.max(ollMax, field(f, "oll"));
+                    }
+                    nextSample += SAMPLE_MS * 1_000_000L;
+                }
+                if (noticedAt == 0 && b.reconnects() > reconnects0) noticedAt = System.nanoTime();
+                if (receivedAtHeal >= 0) {
+                    long got = nb.books(during.id).received();
+                    if (firstLateAt == 0 && got > receivedAtHeal) firstLateAt = System.nanoTime();
+                    if (allLateAt == 0 && got >= during.published()) allLateAt = System.nanoTime();
+                }
+                Lab.sleepMillis(1);
+            }
+            FixedRate.Result r = load.join();
+            for (Publisher p : List.of(before, during, after)) Invalidation.drain(p, nodes, 1000, 5000);
+            long idAfter = Invalidation.connectedId(redis, b.receiverName(), true);
+
+            // the messages published during the partition, as B got them
+            Books bd = nb.books(during.id);
+            long published = during.published(), received = bd.received(), lost = bd.lost(published);
+            long late = late(bd), onTime = received - late;
+            double noticeMillis = noticedAt > 0 ? (noticedAt - start) / 1e6 : Double.NaN;
+            double lateFirstMillis = firstLateAt > 0 ? (firstLateAt - healAt) / 1e6 : Double.NaN;
+            double lateAllMillis = allLateAt > 0 && late > 0 ? (allLateAt - healAt) / 1e6 : Double.NaN;
+            out.info(test, client, "partition_ms", "ms", fault.durationMillis());
+            out.info(test, client, "achieved_rate", "req/s", r.achievedRatePerSecond());
+            out.info(test, client, "noticed", "count", noticedAt > 0 ? 1 : 0);
+            out.info(test, client, "time_to_notice", "ms", noticeMillis);
+            out.info(test, client, "reconnects_seen_by_client", "count", b.reconnects() - reconnects0);
+            out.info(test, client, "resubscribed_on_server", "count", idAfter > 0 && idAfter != subId ? 1 : 0);
+            out.info(test, client, "published_during_partition", "count", published);
+            out.info(test, client, "on_time_B", "count", onTime);
+            out.info(test, client, "late_B", "count", late);
+            out.info(test, client, "lost_during_partition_B", "count", lost);
+            out.info(test, client, "late_first_after_heal", "ms", lateFirstMillis);
+            out.info(test, client, "late_all_after_heal", "ms", lateAllMillis);
+            Latency.Summary delay = out.latency(test, client, "delay_during_partition", bd.latency()); // send to eviction, B
+            out.info(test, client, "server_subscriber_omem_max", "bytes", omemMax);
+            out.info(test, client, "server_subscriber_obl_max", "bytes", oblMax);
+            out.info(test, client, "server_subscriber_oll_max", "count", ollMax);
+            out.info(test, client, "server_dropped_subscriber", "count", droppedAt > 0 ? 1 : 0);
+            // the same loss criterion as test 3, over every message of the test (before, during, after)
+            List<Publisher> phases = List.of(before, during, after);
+            Tally all = Invalidation.account(out, test, client, phases, nodes);
+            long lostB = 0;
+            for (Publisher p : phases) lostB += nb.books(p.id).lost(p.published());
+            out.checkZero(test, client, "loss_pct_B", lostB, all.published(), Criterion.PUBSUB_LOSS_PCT);
+            out.info(test, client, "loss_pct_all", "%", all.lossPercent());
+            out.table("partitions.csv", "scenario", "client", "partition_ms", "time_to_notice_ms", "reconnects", "published_during", "on_time", "late", "lost",
+                            "late_first_after_heal_ms", "late_all_after_heal_ms", "delay_max_ms", "server_omem_max_bytes", "server_dropped_subscriber")
+                    .row("S2_pubsub", client, partitionMillis, noticeMillis, b.reconnects() - reconnects0, published, onTime, late, lost,
+                            lateFirstMillis, lateAllMillis, delay.maxMillis(), omemMax, droppedAt > 0 ? 1 : 0);
+            System.out.printf("%-8s partition %d ms: noticed %s, %d reconnect(s); of %d published during it B got %d on time, %d late (all in %.0f ms after the heal, delay max %.0f ms), %d lost;"
+                            + " server: subscriber %s, omem max %.0f bytes; B lost %d of %d in the whole test, A and C (controls) lost %d%n",
+                    client, partitionMillis, noticedAt > 0 ? String.format("after %.0f ms", noticeMillis) : "never", b.reconnects() - reconnects0,
+                    published, onTime, late, lateAllMillis, delay.maxMillis(), lost, droppedAt > 0 ? "dropped" : "kept", omemMax, lostB, all.published(), all.lost() - lostB);
+        } finally {
+            for (NetworkPath.Fault f : path.faults()) f.end(); // never leave B frozen, whatever failed
+            for (Transport t : ts) t.close();
+        }
+    }
+
+    /** Messages evicted later than the propagation target (P99 < 100 ms) after their send: late, not lost. */
+    static long late(Books b) {
+        return b.received() - b.latency().getCountBetweenValues(0, (long) (Criterion.PUBSUB_P99_MS.target * 1e6));
+    }
+
+    static double field(Map<String, String> clientList, String name) {
+        try {
+            return Double.parseDouble(clientList.getOrDefault(name, "NaN"));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 }

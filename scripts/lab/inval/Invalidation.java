@@ -331,6 +331,24 @@ public final class Invalidation {
         return -1;
     }
 
+    /**
+     * What the server holds for connection {@code id}: its CLIENT LIST fields (omem, obl, oll, sub, ...),
+     * read on the admin connection (never through a network path); empty when the server no longer has it.
+     */
+    public static Map<String, String> clientFields(RedisServer s, long id) {
+        try (Jedis j = s.admin()) {
+            for (String line : j.clientList().split("\n")) {
+                Map<String, String> f = new TreeMap<>();
+                for (String kv : line.trim().split(" ")) {
+                    int i = kv.indexOf('=');
+                    if (i > 0) f.put(kv.substring(0, i), kv.substring(i + 1));
+                }
+                if (Long.toString(id).equals(f.get("id"))) return f;
+            }
+        }
+        return Map.of();
+    }
+
     // ---- Lettuce plumbing: own resources whose resolver honours the partition
 
     private static ClientResources resources;
@@ -685,6 +703,32 @@ public final class Invalidation {
             received += b.received();
             lost += b.lost(published);
             dup += b.duplicates();
+        }
+        return new Tally(published, receivers.size(), received, lost, dup);
+    }
+
+    /**
+     * {@link #account(Results, String, String, Publisher, List)} over several publishers of one test (e.g.
+     * one per phase): the same rows, each the sum over the publishers, so received + lost == published still holds.
+     */
+    public static Tally account(Results out, String test, String client, List<Publisher> ps, List<Node> receivers) {
+        long published = 0, received = 0, lost = 0, dup = 0;
+        for (Publisher p : ps) published += p.published();
+        out.info(test, client, "published", "count", published);
+        for (Node n : receivers) {
+            long r = 0, l = 0, d = 0;
+            for (Publisher p : ps) {
+                Books b = n.books(p.id);
+                r += b.received();
+                l += b.lost(p.published());
+                d += b.duplicates();
+            }
+            out.info(test, client, "received_" + n.name, "count", r);
+            out.info(test, client, "lost_" + n.name, "count", l);
+            out.info(test, client, "duplicates_" + n.name, "count", d);
+            received += r;
+            lost += l;
+            dup += d;
         }
         return new Tally(published, receivers.size(), received, lost, dup);
     }

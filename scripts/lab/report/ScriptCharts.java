@@ -144,26 +144,37 @@ final class ScriptCharts {
             threshold(c, Criterion.PUBSUB_P99_MS);
             out.add(new Named("propagation_spectrum", c.getTitle(), c));
         }
-        List<String> clients = run.clients("reconnect");
-        if (!clients.isEmpty()) {
-            double[] kills = new double[clients.size()], perKill = new double[clients.size()];
+        // B's subscriber cut off two ways: killed (test 3, per kill) and silently partitioned (test 4, per partition)
+        List<String> partitions = run.rows().stream().map(Results.Row::test).filter(t -> t.startsWith("partition_")).distinct().toList();
+        Set<String> cutClients = new LinkedHashSet<>(run.clients("reconnect"));
+        for (String p : partitions) cutClients.addAll(run.clients(p));
+        if (!cutClients.isEmpty()) {
             Csv.Table rc = run.has("reconnects.csv") ? run.table("reconnects.csv") : null;
-            for (int i = 0; i < clients.size(); i++) {
-                String cl = clients.get(i);
-                int n = 0;
-                if (rc != null) for (List<String> r : rc.rows()) if (rc.str(r, "client").equals(cl)) n++;
-                kills[i] = n;
-                double lost = 0;
-                for (String sub : List.of("lost_A", "lost_B", "lost_C")) {
-                    double v = run.value("reconnect", cl, sub);
-                    if (!Double.isNaN(v)) lost += v;
-                }
-                perKill[i] = n == 0 ? Double.NaN : lost / n;
-            }
-            CategoryChart c = bars("S2 Invalidations lost per subscriber reconnect (plan: 0 lost)", "client (number of kills)", "messages lost per kill (count)");
             List<String> labels = new ArrayList<>();
-            for (int i = 0; i < clients.size(); i++) labels.add(clients.get(i) + " (" + (int) kills[i] + " kills)");
-            barSeries(c, "lost per kill, all subscribers", labels, perKill, null);
+            List<Double> lostPer = new ArrayList<>(), latePer = new ArrayList<>();
+            for (String cl : cutClients) {
+                if (run.clients("reconnect").contains(cl)) {
+                    int n = 0;
+                    if (rc != null) for (List<String> r : rc.rows()) if (rc.str(r, "client").equals(cl)) n++;
+                    labels.add(cl + (partitions.isEmpty() ? "" : " kill") + " (" + n + " kills)");
+                    lostPer.add(n == 0 ? Double.NaN : lostAll(run, "reconnect", cl) / n);
+                    latePer.add(n == 0 ? Double.NaN : run.value("reconnect", cl, "late_B") / n);
+                }
+                for (String p : partitions) {
+                    if (!run.clients(p).contains(cl)) continue;
+                    boolean noticed = run.value(p, cl, "noticed") > 0;
+                    labels.add(cl + " partition " + p.substring("partition_".length()) + (noticed ? "" : ", not noticed"));
+                    lostPer.add(lostAll(run, p, cl));
+                    latePer.add(run.value(p, cl, "late_B"));
+                }
+            }
+            CategoryChart c = partitions.isEmpty()
+                    ? bars("S2 Invalidations lost per subscriber reconnect (plan: 0 lost)", "client (number of kills)", "messages lost per kill (count)")
+                    : bars("S2 Subscriber killed vs silently partitioned: invalidations lost or late (plan: 0 lost)", "client and fault", "messages per fault (count)");
+            barSeries(c, partitions.isEmpty() ? "lost per kill, all subscribers" : "lost, all subscribers", labels, lostPer.stream().mapToDouble(Double::doubleValue).toArray(), null);
+            if (!partitions.isEmpty()) {
+                barSeries(c, "delivered late to B (after the " + Results.num(Criterion.PUBSUB_P99_MS.target) + " ms target)", labels, latePer.stream().mapToDouble(Double::doubleValue).toArray(), null);
+            }
             out.add(new Named("lost_per_reconnect", c.getTitle(), c));
         }
         if (run.has("reconnects.csv")) {
@@ -174,6 +185,16 @@ final class ScriptCharts {
             threshold(c, Criterion.PUBSUB_RECONNECT_MS, 1, maxKill);
             out.add(new Named("resubscribe_ms", c.getTitle(), c));
         }
+    }
+
+    /** Messages of one S2 test lost over every subscriber (A, B, C). */
+    static double lostAll(Run run, String test, String client) {
+        double lost = 0;
+        for (String sub : List.of("lost_A", "lost_B", "lost_C")) {
+            double v = run.value(test, client, sub);
+            if (!Double.isNaN(v)) lost += v;
+        }
+        return lost;
     }
 
     static boolean anyOp(Csv.Table t, List<List<String>> rows, String op) {

@@ -8,10 +8,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Scenario 2 end to end on a spawned Redis: every message accounted for, the reconnection really exercised. */
+/** Scenario 2 end to end on a spawned Redis: every message accounted for, the reconnection and the silent partition really exercised. */
 class S2PubsubTest {
 
     static final List<String> CLIENTS = List.of("jedis", "lettuce");
+    /** The quick run's silent partition (2 s). */
+    static final String PARTITION = "partition_2s";
 
     @Test
     void quickRunAccountsForEveryMessageAndReallyReconnects(@TempDir Path dir) {
@@ -23,7 +25,7 @@ class S2PubsubTest {
 
         for (String client : CLIENTS) {
             assertEquals(40, ScriptRun.metric(rows, "basic", client, "published"), client);
-            for (String test : List.of("basic", "high_frequency", "reconnect")) {
+            for (String test : List.of("basic", "high_frequency", "reconnect", PARTITION)) {
                 double published = ScriptRun.metric(rows, test, client, "published");
                 assertTrue(published > 0, client + " " + test + " published something");
                 for (String node : List.of("A", "B", "C")) {
@@ -42,13 +44,31 @@ class S2PubsubTest {
             assertEquals(1, ScriptRun.metric(rows, "reconnect", client, "resubscribe_count"), client + ": one measured resubscription");
             // the controls (A publishes, C is never killed) lose nothing
             assertEquals(0, ScriptRun.metric(rows, "reconnect", client, "lost_C"), client);
+            // the silent partition (quick: 2 s): every message published during it on time, late or lost
+            double during = ScriptRun.metric(rows, PARTITION, client, "published_during_partition");
+            assertTrue(during > 0, client + ": published during the partition");
+            assertEquals(during, ScriptRun.metric(rows, PARTITION, client, "on_time_B") + ScriptRun.metric(rows, PARTITION, client, "late_B")
+                    + ScriptRun.metric(rows, PARTITION, client, "lost_during_partition_B"), client + ": on time + late + lost == published during the partition");
+            assertTrue(ScriptRun.metric(rows, PARTITION, client, "late_B") > 0, client + ": the frozen path really held B's messages back");
+            assertTrue(ScriptRun.metric(rows, PARTITION, client, "partition_ms") >= 2000, client);
+            // silent: nothing reset, so the server kept the subscriber and the client never made a new one
+            assertEquals(0, ScriptRun.metric(rows, PARTITION, client, "server_dropped_subscriber"), client);
+            assertEquals(0, ScriptRun.metric(rows, PARTITION, client, "resubscribed_on_server"), client);
+            assertEquals(0, ScriptRun.metric(rows, PARTITION, client, "noticed"), client);
+            assertEquals(0, ScriptRun.metric(rows, PARTITION, client, "lost_C"), client + ": the control on its own connection");
             double lat = ScriptRun.metric(rows, "basic", client, "propagation_p99");
             assertTrue(lat > 0 && lat < 60_000, client + ": propagation p99 is a plausible time in ms: " + lat);
         }
         // criteria rows recompute from their values
         rows.stream().filter(r -> !r.get("criterion").isEmpty()).forEach(r ->
                 assertEquals(Criterion.valueOf(r.get("criterion")).evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
-        assertTrue(rows.stream().anyMatch(r -> r.get("test").equals("reconnect") && r.get("criterion").equals("PUBSUB_LOSS_PCT")));
+        // both faults are judged with the same loss criterion
+        for (String test : List.of("reconnect", PARTITION)) {
+            for (String client : CLIENTS) {
+                assertTrue(rows.stream().anyMatch(r -> r.get("test").equals(test) && r.get("client").equals(client) && r.get("metric").equals("loss_pct_B")
+                        && r.get("criterion").equals("PUBSUB_LOSS_PCT")), test + " " + client);
+            }
+        }
         // loss is a zero-count criterion: the count with the 95 % upper bound on the rate it allows
         rows.stream().filter(r -> r.get("criterion").equals("PUBSUB_LOSS_PCT")).forEach(r -> {
             assertTrue(r.get("interval").startsWith("clopper-pearson-95"), r.toString());
@@ -59,6 +79,30 @@ class S2PubsubTest {
         for (Map<String, String> r : ramp) assertTrue(Double.parseDouble(r.get("published")) > 0, r.toString());
         List<Map<String, String>> kills = ScriptRun.csv(dir.resolve("reconnects.csv"));
         assertEquals(2, kills.size());
+        List<Map<String, String>> parts = ScriptRun.csv(dir.resolve("partitions.csv"));
+        assertEquals(CLIENTS, parts.stream().map(r -> r.get("client")).toList());
+        for (Map<String, String> r : parts) {
+            assertEquals(Double.parseDouble(r.get("published_during")), Double.parseDouble(r.get("on_time")) + Double.parseDouble(r.get("late"))
+                    + Double.parseDouble(r.get("lost")), r.toString());
+        }
+        // the fault and its start and end, in faults.csv and run.csv: one partition per client, all healed, B's subscriber only
+        List<Map<String, String>> faults = ScriptRun.csv(dir.resolve("faults.csv"));
+        assertEquals(2, faults.size(), faults.toString());
+        for (Map<String, String> f : faults) {
+            assertEquals("partition", f.get("fault"));
+            assertEquals("both", f.get("direction"));
+            assertTrue(f.get("target").endsWith("-B-sub"), "only B's subscriber: " + f);
+            assertFalse(f.get("started_utc").isEmpty() || f.get("ended_utc").isEmpty(), "started and healed: " + f);
+        }
+        Map<String, String> run = new java.util.HashMap<>();
+        ScriptRun.csv(dir.resolve("run.csv")).forEach(r -> run.put(r.get("key"), r.get("value")));
+        assertEquals("2", run.get("faults"));
+        assertTrue(run.get("fault_1").startsWith("partition ") && run.get("fault_1").contains(" to "), run.get("fault_1"));
+        assertEquals("[2000]", run.get("partition_ms"));
+        // no network path left: its accept and connection threads are gone with it
+        List<String> pathThreads = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("lab-net-")).toList();
+        assertTrue(pathThreads.isEmpty(), "network path threads left: " + pathThreads);
         assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind: " + ScriptRun.ownServers());
     }
 
