@@ -335,7 +335,7 @@ public class E2_partition implements Callable<Integer> {
     void runPartition(Results out, RedisServer redis, RedisServer viaPath, RedisServer forB, KeepAlive keepAlive, RedisClient data, Keys keys, String client,
                       String mitigation, long partitionMillis, long observeMillis, Cutter cutter) {
         String test = "partition_" + Results.num(partitionMillis / 1000.0) + "s:" + mitigation;
-        Bus bus = Bus.pubsub(viaPath, keys).named(client + "-" + (keepAlive == null ? mitigation : keepAlive.osDefault() ? "ka-os" : "ka") + "-" + partitionMillis);
+        Bus bus = Bus.pubsub(viaPath, keys).named(client + "-" + (keepAlive == null ? mitigation : keepAlive.systemDefault() ? "ka-os" : "ka") + "-" + partitionMillis);
         Bus busB = new Bus(forB, bus.mechanism(), bus.address(), bus.streamMaxLen());
         List<Transport> ts = new ArrayList<>();
         try {
@@ -446,7 +446,7 @@ public class E2_partition implements Callable<Integer> {
             out.info(test, client, "server_kept_frozen_subscriber", "count", stateAtHeal.equals("connected") ? 1 : 0);
             out.info(test, client, "old_subscriber_connection_at_end", "count", after.isEmpty() ? 0 : 1);
             out.latency(test, client, "read", readNanos);
-            if (mitigation.equals("none") || keepAlive != null && keepAlive.osDefault()) out.info(test, client, "stale_reads_after_heal", "count", stale[1]);
+            if (mitigation.equals("none") || keepAlive != null && keepAlive.systemDefault()) out.info(test, client, "stale_reads_after_heal", "count", stale[1]);
             else out.check(test, client, "stale_reads_after_heal", stale[1], Criterion.STALE_READS_MITIGATED);
             out.table("partition.csv", "client", "partition_ms", "mitigation", "time_to_notice_ms", "stale_reads_during", "stale_reads_after_heal",
                             "invalidations_on_time", "invalidations_late", "invalidations_never", "late_done_after_heal_ms", "server_omem_at_heal", "server_kept_subscriber")

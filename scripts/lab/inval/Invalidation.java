@@ -546,7 +546,7 @@ public final class Invalidation {
         /** Lettuce's keepalive: SO_KEEPALIVE, and the extended TCP_KEEPIDLE/INTVL/CNT unless the OS defaults are asked for. */
         static ClientOptions withKeepAlive(ClientOptions o, lab.net.KeepAlive ka) {
             SocketOptions.KeepAliveOptions.Builder k = SocketOptions.KeepAliveOptions.builder().enable();
-            if (!ka.osDefault()) k.idle(ka.idle()).interval(ka.interval()).count(ka.count());
+            if (!ka.systemDefault()) k.idle(ka.idle()).interval(ka.interval()).count(ka.count());
             return o.mutate().socketOptions(o.getSocketOptions().mutate().keepAlive(k.build()).build()).build();
         }
 

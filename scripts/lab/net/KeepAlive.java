@@ -14,7 +14,7 @@ import jdk.net.ExtendedSocketOptions;
  * SO_KEEPALIVE alone: the kernel's own timers (Linux: net.ipv4.tcp_keepalive_time 7200 s, _intvl 75 s,
  * _probes 9), which outlive any partition a run measures.
  */
-public record KeepAlive(boolean osDefault, int idleSeconds, int intervalSeconds, int count) {
+public record KeepAlive(boolean systemDefault, int idleSeconds, int intervalSeconds, int count) {
 
     /** Stated settings, set per socket (Linux: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT). */
     public static KeepAlive of(int idleSeconds, int intervalSeconds, int count) {
@@ -29,8 +29,8 @@ public record KeepAlive(boolean osDefault, int idleSeconds, int intervalSeconds,
 
     private static int sysctl(String name) {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4", name)).trim());
-        } catch (IOException | NumberFormatException e) {
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4", name)).get(0).trim()); // procfs: read by line
+        } catch (IOException | RuntimeException e) {
             return -1;
         }
     }
@@ -45,13 +45,13 @@ public record KeepAlive(boolean osDefault, int idleSeconds, int intervalSeconds,
 
     /** The mitigation's name in the tables: "tcp keepalive (idle 1 s, interval 1 s, count 3)". */
     public String label() {
-        return "tcp keepalive (" + (osDefault ? "OS default: " : "") + "idle " + idleSeconds + " s, interval " + intervalSeconds + " s, count " + count + ")";
+        return "tcp keepalive (" + (systemDefault ? "OS default: " : "") + "idle " + idleSeconds + " s, interval " + intervalSeconds + " s, count " + count + ")";
     }
 
     /** Sets the options on a socket (before or after connect). */
     public void apply(Socket s) throws IOException {
         s.setKeepAlive(true);
-        if (osDefault) return;
+        if (systemDefault) return;
         s.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, idleSeconds);
         s.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, intervalSeconds);
         s.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, count);

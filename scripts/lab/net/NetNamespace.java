@@ -21,7 +21,8 @@ import lab.Processes;
 /**
  * A kernel-level network for faults a user-space proxy cannot make: a network namespace joined to this
  * host by a veth pair, a server started inside it ({@link #start}), and silent partitions done by nftables
- * rules inside the namespace that drop the chosen packets (no reset, nothing answers: not even TCP
+ * rules that drop the chosen packets where they are received (inside the namespace, and on this host in a
+ * table named like the namespace) (no reset, nothing answers: not even TCP
  * keepalive probes, which {@link NetworkPath}'s own sockets would acknowledge).
  *
  * Root only, Linux only, needs {@code ip} (iproute2) and {@code nft} (nftables); {@link #unavailable()} says
@@ -39,7 +40,7 @@ public final class NetNamespace implements AutoCloseable {
     /** The nft table inside the namespace; it goes with the namespace. */
     public static final String TABLE = "lab";
 
-    private final String name, hostLink, nsLink;
+    private final String name, hostLink, nsLink, hostTable;
     private final int[] block; // 169.254.block[0].block[1]/29
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final Thread hook;
@@ -79,6 +80,7 @@ public final class NetNamespace implements AutoCloseable {
         name = NS_PREFIX + pid + "-" + n;
         hostLink = "lk" + pid + "h" + n;
         nsLink = "lk" + pid + "n" + n;
+        hostTable = HOST_TABLE_PREFIX + pid + "_" + n;
         block = freeBlock(pid * 31 + n);
         hook = new Thread(this::cleanup, "lab-netns-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -95,8 +97,11 @@ public final class NetNamespace implements AutoCloseable {
             try {
                 Files.writeString(rules, "table inet " + TABLE + " {\n"
                         + "  chain input { type filter hook input priority 0; policy accept; }\n"
-                        + "  chain output { type filter hook output priority 0; policy accept; }\n}\n");
+                        + "}\n");
                 inside("nft", "-f", rules.toString());
+                Files.writeString(rules, "table inet " + hostTable + " {\n"
+                        + "  chain input { type filter hook input priority 0; policy accept; }\n}\n");
+                run(List.of("nft", "-f", rules.toString()), false);
             } finally {
                 Files.deleteIfExists(rules);
             }
@@ -169,18 +174,21 @@ public final class NetNamespace implements AutoCloseable {
         List<String[]> rules = new ArrayList<>(); // {chain, handle}
         Fault f = new Fault(target, match, direction, rules);
         faults.add(f);
-        if (direction != NetworkPath.Direction.to_client) rules.add(new String[] {"input", addRule("input", match.in())});
-        if (direction != NetworkPath.Direction.to_server) rules.add(new String[] {"output", addRule("output", match.out())});
+        if (direction != NetworkPath.Direction.to_client) rules.add(new String[] {TABLE, addRule(TABLE, match.in())});
+        // the server's packets are dropped where this host receives them, not where the namespace sends them: a drop
+        // in the sender's own output path is reported to its TCP as a local error (no normal retransmission timing)
+        if (direction != NetworkPath.Direction.to_server) rules.add(new String[] {hostTable, addRule(hostTable, match.out())});
         return f;
     }
 
     private static final Pattern HANDLE = Pattern.compile("# handle (\\d+)");
 
-    private String addRule(String chain, String expr) {
-        List<String> cmd = new ArrayList<>(List.of("nft", "--echo", "--handle", "add", "rule", "inet", TABLE, chain));
+    /** A drop rule in the input chain of {@code table} (the namespace's {@link #TABLE} or this host's table). */
+    private String addRule(String table, String expr) {
+        List<String> cmd = new ArrayList<>(List.of("nft", "--echo", "--handle", "add", "rule", "inet", table, "input"));
         cmd.addAll(List.of(expr.split(" ")));
         cmd.add("drop");
-        Matcher m = HANDLE.matcher(inside(cmd.toArray(String[]::new)));
+        Matcher m = HANDLE.matcher(table.equals(TABLE) ? inside(cmd.toArray(String[]::new)) : run(cmd, false));
         if (!m.find()) throw new LabException("nft did not report the handle of its rule (" + expr + ")");
         return m.group(1);
     }
@@ -191,8 +199,11 @@ public final class NetNamespace implements AutoCloseable {
 
     /** The namespace's current nft ruleset (for tests and diagnostics). */
     public String ruleset() {
-        return inside("nft", "list", "table", "inet", TABLE);
+        return inside("nft", "list", "table", "inet", TABLE) + run(List.of("nft", "list", "table", "inet", hostTable), false);
     }
+
+    /** This host's nft table of the namespace (input drops of the server's packets), removed with the namespace. */
+    public String hostTable() { return hostTable; }
 
     /** One partition with its start and end (wall clock and monotonic). */
     public final class Fault implements AutoCloseable {
@@ -218,7 +229,11 @@ public final class NetNamespace implements AutoCloseable {
             endNanos = System.nanoTime();
             endedAt = Instant.now();
             if (closed) return;
-            for (String[] r : rules) inside("nft", "delete", "rule", "inet", TABLE, r[0], "handle", r[1]);
+            for (String[] r : rules) {
+                List<String> cmd = List.of("nft", "delete", "rule", "inet", r[0], "input", "handle", r[1]);
+                if (r[0].equals(TABLE)) inside(cmd.toArray(String[]::new));
+                else run(cmd, false);
+            }
         }
 
         @Override public void close() { end(); }
@@ -239,18 +254,23 @@ public final class NetNamespace implements AutoCloseable {
 
     /**
      * True while this host's kernel holds an ESTABLISHED TCP connection from local port {@code localPort}
-     * to remote port {@code remotePort} (/proc/net/tcp of this JVM's namespace). When keepalive gives up,
+     * to remote port {@code remotePort} (/proc/net/tcp and tcp6 of this JVM's namespace). When keepalive gives up,
      * the kernel ends the connection and the client blocked on it gets ETIMEDOUT at that moment.
      */
     public static boolean established(int localPort, int remotePort) {
         String local = String.format(":%04X", localPort), remote = String.format(":%04X", remotePort);
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"), StandardCharsets.US_ASCII)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 3 && f[1].endsWith(local) && f[2].endsWith(remote) && f[3].equals("01")) return true;
+        // Java's sockets are dual-stack by default: an IPv4 connection may be listed in tcp6 (as ::ffff:a.b.c.d)
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table), StandardCharsets.US_ASCII)) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && f[1].endsWith(local) && f[2].endsWith(remote) && f[3].equals("01")) return true;
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // no IPv6 in this kernel
+            } catch (IOException e) {
+                throw new LabException("cannot read " + table + ": " + e.getMessage());
             }
-        } catch (IOException e) {
-            throw new LabException("cannot read /proc/net/tcp: " + e.getMessage());
         }
         return false;
     }
@@ -277,7 +297,11 @@ public final class NetNamespace implements AutoCloseable {
             }
         }
         remove(name, hostLink);
+        run(List.of("nft", "delete", "table", "inet", hostTable), true);
     }
+
+    static final String HOST_TABLE_PREFIX = "lab_";
+    private static final Pattern HOST_TABLE = Pattern.compile("table inet (lab_(\\d+)_\\d+)");
 
     /** Kills what runs inside, deletes the namespace (its veth end and nft table go with it) and the host's veth end. */
     static void remove(String ns, String hostLink) {
@@ -308,6 +332,13 @@ public final class NetNamespace implements AutoCloseable {
             Matcher m = NS_NAME.matcher(ns);
             if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
                 remove(ns, null);
+                removed++;
+            }
+        }
+        Matcher tables = HOST_TABLE.matcher(run(List.of("nft", "list", "tables"), true));
+        while (tables.find()) {
+            if (!alive(Long.parseLong(tables.group(2)))) {
+                run(List.of("nft", "delete", "table", "inet", tables.group(1)), true);
                 removed++;
             }
         }

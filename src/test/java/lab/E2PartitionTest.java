@@ -85,7 +85,7 @@ class E2PartitionTest {
     @Test
     void tcpKeepaliveNoticesAKernelPartitionThatTheOsDefaultNeverNotices(@TempDir Path dir) {
         ScriptRun.Outcome o = ScriptRun.inProcess("E2_partition", "--quick", "--faults", "keepalive", "--partition-seconds", "2,6",
-                "--observe-seconds", "0.5", "--redis-backend", "binary", "--out", dir.toString());
+                "--observe-seconds", "3", "--redis-backend", "binary", "--out", dir.toString());
         assertTrue(o.exitCode() == Lab.EXIT_PASS || o.exitCode() == Lab.EXIT_FAIL, "ran to the end: " + o.all());
         List<Map<String, String>> rows = ScriptRun.csv(dir.resolve("metrics.csv"));
         String why = lab.redis.NamespacedRedis.unavailable(CommonOptions.Server.redis);

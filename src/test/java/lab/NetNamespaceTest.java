@@ -106,11 +106,12 @@ class NetNamespaceTest {
         ns.partition("all", NetNamespace.Match.serverAddress(ns.address(0)), NetworkPath.Direction.both); // left on: close heals by removal
         assertTrue(NetNamespace.labNamespaces().contains(name));
         assertTrue(out("ip", "netns", "exec", name, "nft", "list", "tables").contains("inet " + NetNamespace.TABLE));
+        assertTrue(out("nft", "list", "tables").contains(ns.hostTable()));
         redis.close();
         ns.close();
         assertFalse(NetNamespace.labNamespaces().contains(name), "namespace " + name + " removed");
         assertFalse(out("ip", "-o", "link", "show").contains("lk" + ProcessHandle.current().pid() + "h"), "veth removed");
-        assertFalse(out("nft", "list", "tables").contains("inet " + NetNamespace.TABLE), "no lab table on the host");
+        assertFalse(out("nft", "list", "tables").contains(ns.hostTable()), "no lab table on the host");
         assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind");
         ns.close(); // twice is fine
     }
@@ -124,7 +125,9 @@ class NetNamespaceTest {
         String name = "labns-" + pid + "-1", link = "lk" + pid + "h1";
         out("ip", "netns", "add", name);
         out("ip", "link", "add", link, "type", "veth", "peer", "name", "lk" + pid + "n1");
-        assertTrue(NetNamespace.sweep() >= 2);
+        out("nft", "add", "table", "inet", "lab_" + pid + "_1");
+        assertTrue(NetNamespace.sweep() >= 3);
+        assertFalse(out("nft", "list", "tables").contains("lab_" + pid + "_1"));
         assertFalse(NetNamespace.labNamespaces().contains(name));
         assertFalse(out("ip", "-o", "link", "show").contains(link));
     }
@@ -150,6 +153,7 @@ class NetNamespaceTest {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "E2 did not stop on SIGINT");
             assertFalse(NetNamespace.labNamespaces().stream().anyMatch(n -> n.startsWith(mine)), "namespace left: " + NetNamespace.labNamespaces());
             assertFalse(out("ip", "-o", "link", "show").contains("lk" + p.pid() + "h"), "veth left");
+            assertFalse(out("nft", "list", "tables").contains("lab_" + p.pid() + "_"), "host nft table left");
             for (ProcessHandle s : servers) assertTrue(lab.redis.RedisServer.awaitExit(s, 15_000), "server " + s.pid() + " left");
         } finally {
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
