@@ -185,6 +185,7 @@ public class E2_partition implements Callable<Integer> {
                     out.meta("keepalive_server", nsRedis.describe());
                     out.meta("keepalive_partition", "silent, both directions, nft drop in the namespace on the address only B's Pub/Sub connections use (its subscriber and its idle publish connection; present and future connections; A, C, B's data unaffected)");
                     out.meta("keepalive_stated", stated.label());
+                    out.meta("partition_ms", partitions.stream().map(x -> Long.toString(Math.round(x * 1000))).toList());
                     out.meta("keepalive_os_default", KeepAlive.osDefault().label());
                 }
             }
