@@ -13,7 +13,7 @@
 //   flush_on_reconnect  the whole L1 is dropped when the subscriber (re)subscribes
 //
 //   ./jbang scripts/E2_partition.java            seed sizes: 10 s cut, 12 invalidations, 5 s of reads after
-//   ./jbang scripts/E2_partition.java --quick    1.5 s cut, ~15 s in all
+//   ./jbang scripts/E2_partition.java --quick    1.5 s cut, seconds in all
 //
 // The cut is real and targets the subscriber connection only: CLIENT KILL of instance B's subscriber
 // (named lab-e2-<client>-B-sub) plus a held-off reconnect: Jedis's reconnect loop waits; Lettuce keeps its
@@ -32,9 +32,20 @@
 //   heartbeat           (Jedis) PING on the subscriber every 1 s, no PONG for 2 s: drop L1, read through
 //                       to Redis (no L1) until subscribed again, reconnect; flush on resubscribe too
 //                       (not for Lettuce: its public API has no way to drop a connection it thinks is alive)
-// TCP keepalive is not a row: the proxy's own sockets acknowledge keepalive probes, so only a kernel-level
-// drop (a network namespace with an nft rule, root only) could show it; and Linux's default (7200 s idle
-// before the first probe) outlives any partition measured here anyway.
+// TCP keepalive cannot be a row on the proxy (its own sockets acknowledge keepalive probes), so a third fault,
+// a kernel partition (`--faults keepalive`, root with ip and nft; otherwise skipped with the reason printed and
+// a keepalive_setup row saying so): the same server binary runs inside a network namespace (lab.net.NetNamespace,
+// a veth pair, link-local addresses); B's subscriber connects to one of the namespace's addresses, everyone else
+// to another, and the partition is an nft drop rule in the namespace on B's address, both directions, present and
+// future connections (no reset). B's subscriber has TCP keepalive on (Jedis: on its socket; Lettuce:
+// SocketOptions.KeepAliveOptions) with flush on resubscribe:
+//   tcp keepalive (idle 1 s, interval 1 s, count 3)    --keepalive-* options: the kernel ends the silent
+//                       connection after ~idle + interval x count (ETIMEDOUT to the blocked client), the client
+//                       reconnects once the partition heals and flushes its L1 on resubscribe
+//   tcp keepalive (OS default: idle 7200 s, ...)       SO_KEEPALIVE alone: never noticed within a partition
+//                                                      (first partition length only)
+// Noticed = the kernel of this host ended B's subscriber connection (/proc/net/tcp), the moment the client's
+// blocked read fails. Rows as for the proxy partition, same partition.csv; start and end times in faults.csv.
 // Partition lengths: 10 s (the seed's) and 30 s (longer than the heartbeat's and Jedis's 2 s timeouts by far);
 // quick: 2 s and 6 s. The partition's start and end times go to faults.csv and run.csv.
 //
@@ -48,7 +59,10 @@ import java.util.concurrent.Callable;
 import lab.Check;
 import lab.ClientKind;
 import lab.redis.Clients;
+import lab.net.KeepAlive;
+import lab.net.NetNamespace;
 import lab.net.NetworkPath;
+import lab.redis.NamespacedRedis;
 import lab.net.NetworkProfile;
 import lab.CommonOptions;
 import lab.Criterion;
@@ -92,8 +106,17 @@ public class E2_partition implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", converter = ClientKind.Converter.class, description = "Subscriber clients (default: ${DEFAULT-VALUE}).")
     List<ClientKind> clients;
 
-    @Option(names = "--faults", split = ",", defaultValue = "kill,partition", description = "Faults to run: kill (CLIENT KILL + held-off reconnect), partition (silent, on the network path) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--faults", split = ",", defaultValue = "kill,partition,keepalive", description = "Faults to run: kill (CLIENT KILL + held-off reconnect), partition (silent, on the network path), keepalive (silent kernel partition, TCP keepalive on B; root) (default: ${DEFAULT-VALUE}).")
     List<String> faults;
+
+    @Option(names = "--keepalive-idle-seconds", paramLabel = "S", defaultValue = "1", description = "Keepalive rows: idle time before the first probe (default: ${DEFAULT-VALUE}).")
+    int keepaliveIdleSeconds;
+
+    @Option(names = "--keepalive-interval-seconds", paramLabel = "S", defaultValue = "1", description = "Keepalive rows: time between probes (default: ${DEFAULT-VALUE}).")
+    int keepaliveIntervalSeconds;
+
+    @Option(names = "--keepalive-count", paramLabel = "N", defaultValue = "3", description = "Keepalive rows: unanswered probes before the kernel gives up (default: ${DEFAULT-VALUE}).")
+    int keepaliveCount;
 
     @Option(names = "--partition-seconds", split = ",", paramLabel = "S", description = "Silent partition lengths (default: 10,30; quick: 2,6).")
     List<Double> partitionSeconds;
@@ -115,7 +138,8 @@ public class E2_partition implements Callable<Integer> {
         Check.atLeast("--observe-seconds", observeSeconds, 0.1);
         Check.atLeast("--invalidations", invalidations, 1);
         Check.atLeast("--keys", keyCount, 1);
-        for (String f : faults) if (!f.equals("kill") && !f.equals("partition")) throw new LabException("unknown fault '" + f + "' (kill, partition)");
+        for (String f : faults) if (!List.of("kill", "partition", "keepalive").contains(f)) throw new LabException("unknown fault '" + f + "' (kill, partition, keepalive)");
+        KeepAlive stated = KeepAlive.of(keepaliveIdleSeconds, keepaliveIntervalSeconds, keepaliveCount);
         List<Double> partitions = partitionSeconds != null ? partitionSeconds : common.quick ? List.of(2.0, 6.0) : List.of(10.0, 30.0);
         for (double ps : partitions) if (ps < 0.1) throw new LabException("--partition-seconds must be >= 0.1");
         Results out = new Results(this, common);
@@ -137,7 +161,36 @@ public class E2_partition implements Callable<Integer> {
                 out.meta("partition_ms", partitions.stream().map(x -> Long.toString(Math.round(x * 1000))).toList());
                 out.meta("heartbeat", "PING every " + HEARTBEAT_MS + " ms on the subscriber connection, no PONG for " + HEARTBEAT_TIMEOUT_MS + " ms: drop L1 and read through to Redis until subscribed again, reconnect (Jedis)");
             }
-            try (RedisClient data = Clients.jedis(redis.direct(), 4, "lab-e2-data")) {
+            // the kernel partition: its own namespace and server (same binary), or the reason it cannot run here
+            String noKernel = faults.contains("keepalive") ? NamespacedRedis.unavailable(common.server()) : null;
+            NetNamespace ns = null;
+            NamespacedRedis nsRedis = null;
+            if (faults.contains("keepalive") && noKernel == null) {
+                try {
+                    ns = NetNamespace.create();
+                    nsRedis = NamespacedRedis.start(ns, common.server());
+                } catch (LabException e) {
+                    noKernel = e.getMessage();
+                    if (ns != null) ns.close();
+                    ns = null;
+                }
+            }
+            if (faults.contains("keepalive")) {
+                out.info("keepalive_setup", "all", "kernel_partition_available", "count", noKernel == null ? 1 : 0);
+                if (noKernel != null) {
+                    System.out.println("keepalive rows skipped: " + noKernel);
+                    out.meta("keepalive_skipped", noKernel);
+                } else {
+                    Progress.step("kernel partition: " + nsRedis.describe());
+                    out.meta("keepalive_server", nsRedis.describe());
+                    out.meta("keepalive_partition", "silent, both directions, nft drop in the namespace on the address only B's Pub/Sub connections use (its subscriber and its idle publish connection; present and future connections; A, C, B's data unaffected)");
+                    out.meta("keepalive_stated", stated.label());
+                    out.meta("partition_ms", partitions.stream().map(x -> Long.toString(Math.round(x * 1000))).toList());
+                    out.meta("keepalive_os_default", KeepAlive.osDefault().label());
+                }
+            }
+            try (RedisClient data = Clients.jedis(redis.direct(), 4, "lab-e2-data");
+                 RedisClient nsData = nsRedis == null ? null : Clients.jedis(nsRedis, 4, "lab-e2k-data")) {
                 for (String client : ClientKind.names(clients)) {
                     if (faults.contains("kill")) {
                         for (String variant : VARIANTS) {
@@ -151,7 +204,17 @@ public class E2_partition implements Callable<Integer> {
                                 if (m.equals("heartbeat") && !client.equals(Clients.JEDIS)) continue; // Lettuce: see the header
                                 long pm = Math.round(ps * 1000);
                                 Progress.step(client + " / " + m + ": silent partition of B's subscriber for " + pm + " ms, " + invalidations + " invalidations");
-                                runPartition(out, redis, viaPath, data, keys, client, m, pm, observeMillis);
+                                runPartition(out, redis, viaPath, viaPath, null, data, keys, client, m, pm, observeMillis, proxyCut(viaPath.network()));
+                            }
+                        }
+                    }
+                    if (nsRedis != null) {
+                        for (int i = 0; i < partitions.size(); i++) {
+                            long pm = Math.round(partitions.get(i) * 1000);
+                            // the OS default once: its first probe (7200 s idle) is beyond any partition length
+                            for (KeepAlive ka : i == 0 ? List.of(stated, KeepAlive.osDefault()) : List.of(stated)) {
+                                Progress.step(client + " / " + ka.label() + ": kernel partition of B's subscriber for " + pm + " ms, " + invalidations + " invalidations");
+                                runPartition(out, nsRedis, nsRedis, nsRedis.at(1), ka, nsData, keys, client, ka.label(), pm, observeMillis, kernelCut(nsRedis));
                             }
                         }
                     }
@@ -159,6 +222,9 @@ public class E2_partition implements Callable<Integer> {
             } finally {
                 keys.cleanup(redis);
                 if (own != null) own.close();
+                if (ns != null) recordKernelFaults(out, ns);
+                if (nsRedis != null) nsRedis.close();
+                if (ns != null) ns.close();
             }
         }
         return out.finish();
@@ -267,17 +333,21 @@ public class E2_partition implements Callable<Integer> {
      * the partition. Measures when (if) B notices, the stale reads it serves during and after, which
      * invalidations arrive late (after the heal) and which never, and what Redis did with the frozen subscriber.
      */
-    void runPartition(Results out, RedisServer redis, RedisServer viaPath, RedisClient data, Keys keys, String client, String mitigation,
-                      long partitionMillis, long observeMillis) {
-        NetworkPath path = viaPath.network();
+    void runPartition(Results out, RedisServer redis, RedisServer viaPath, RedisServer forB, KeepAlive keepAlive, RedisClient data, Keys keys, String client,
+                      String mitigation, long partitionMillis, long observeMillis, Cutter cutter) {
         String test = "partition_" + Results.num(partitionMillis / 1000.0) + "s:" + mitigation;
-        Bus bus = Bus.pubsub(viaPath, keys).named(client + "-" + mitigation + "-" + partitionMillis);
+        Bus bus = Bus.pubsub(viaPath, keys).named(client + "-" + (keepAlive == null ? mitigation : keepAlive.systemDefault() ? "ka-os" : "ka") + "-" + partitionMillis);
+        Bus busB = new Bus(forB, bus.mechanism(), bus.address(), bus.streamMaxLen());
         List<Transport> ts = new ArrayList<>();
         try {
-            for (String name : List.of("A", "B", "C")) ts.add(bus.open(client, new Node(name), "lab-e2p"));
+            for (String name : List.of("A", "B", "C")) {
+                Node n = new Node(name);
+                if (name.equals("B")) n.keepAlive = keepAlive; // before the transport connects
+                ts.add((name.equals("B") ? busB : bus).open(client, n, "lab-e2p"));
+            }
             Transport a = ts.get(0), b = ts.get(1);
             Node nb = b.node();
-            nb.flushL1OnResubscribe = mitigation.equals("flush_on_reconnect") || mitigation.equals("heartbeat");
+            nb.flushL1OnResubscribe = mitigation.equals("flush_on_reconnect") || mitigation.equals("heartbeat") || keepAlive != null;
             if (mitigation.equals("heartbeat")) {
                 nb.heartbeatTimeoutMillis = HEARTBEAT_TIMEOUT_MS;
                 nb.heartbeatMillis = HEARTBEAT_MS; // takes effect on the next connection: reconnect once, before the fault
@@ -308,8 +378,8 @@ public class E2_partition implements Callable<Integer> {
             Map<String, Boolean> lastReadStale = new HashMap<>();
             long noticedAt = 0, lateDoneAt = 0;
 
-            NetworkPath.Fault fault = path.partition(b.receiverName(), NetworkPath.named(b.receiverName()), NetworkPath.Direction.both);
-            long start = fault.startNanos, healAt = start + partitionMillis * 1_000_000L, end = healAt + observeMillis * 1_000_000L;
+            Cut fault = cutter.start(redis, b, subId);
+            long start = fault.startNanos(), healAt = start + partitionMillis * 1_000_000L, end = healAt + observeMillis * 1_000_000L;
             int written = 0;
             long receivedAtHeal = -1;
             String omemAtHeal = "", stateAtHeal = "";
@@ -329,6 +399,7 @@ public class E2_partition implements Callable<Integer> {
                     write(data, a, p, key[written % keyCount], truth, firstStaleAt);
                     written++;
                 }
+                if (noticedAt == 0 && fault.noticedNanos() > 0) noticedAt = fault.noticedNanos();
                 if (noticedAt == 0 && (b.reconnects() > reconnects0 || nb.heartbeatTimeouts() > 0 && nb.firstHeartbeatTimeoutNanos() > start)) {
                     noticedAt = nb.firstHeartbeatTimeoutNanos() > start ? nb.firstHeartbeatTimeoutNanos() : System.nanoTime();
                 }
@@ -376,7 +447,7 @@ public class E2_partition implements Callable<Integer> {
             out.info(test, client, "server_kept_frozen_subscriber", "count", stateAtHeal.equals("connected") ? 1 : 0);
             out.info(test, client, "old_subscriber_connection_at_end", "count", after.isEmpty() ? 0 : 1);
             out.latency(test, client, "read", readNanos);
-            if (mitigation.equals("none")) out.info(test, client, "stale_reads_after_heal", "count", stale[1]);
+            if (mitigation.equals("none") || keepAlive != null && keepAlive.systemDefault()) out.info(test, client, "stale_reads_after_heal", "count", stale[1]);
             else out.check(test, client, "stale_reads_after_heal", stale[1], Criterion.STALE_READS_MITIGATED);
             out.table("partition.csv", "client", "partition_ms", "mitigation", "time_to_notice_ms", "stale_reads_during", "stale_reads_after_heal",
                             "invalidations_on_time", "invalidations_late", "invalidations_never", "late_done_after_heal_ms", "server_omem_at_heal", "server_kept_subscriber")
@@ -392,6 +463,72 @@ public class E2_partition implements Callable<Integer> {
                 t.close();
             }
         }
+    }
+
+    /** One silent partition of B's subscriber, however it is done. */
+    interface Cut {
+        long startNanos();
+
+        void end();
+
+        double durationMillis();
+
+        /** System.nanoTime() when the client's side of the connection ended (0: not yet, or not observable here). */
+        default long noticedNanos() {
+            return 0;
+        }
+    }
+
+    /** Starts a partition of transport {@code b}'s subscriber; {@code subId} is its CLIENT LIST id. */
+    interface Cutter {
+        Cut start(RedisServer server, Transport b, long subId);
+    }
+
+    /** On the proxy: B's subscriber connections by name, present and future. */
+    static Cutter proxyCut(NetworkPath path) {
+        return (server, b, subId) -> {
+            NetworkPath.Fault f = path.partition(b.receiverName(), NetworkPath.named(b.receiverName()), NetworkPath.Direction.both);
+            return new Cut() {
+                @Override public long startNanos() { return f.startNanos; }
+                @Override public void end() { f.end(); }
+                @Override public double durationMillis() { return f.durationMillis(); }
+            };
+        };
+    }
+
+    /**
+     * In the kernel: an nft drop on the namespace address B's subscriber uses (present and future connections);
+     * noticed when this host's kernel no longer holds B's connection (keepalive gave up: ETIMEDOUT to the client).
+     */
+    static Cutter kernelCut(NamespacedRedis server) {
+        return (admin, b, subId) -> {
+            String addr = clientFields(admin, subId).getOrDefault("addr", "");
+            int localPort = Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
+            NetNamespace.Fault f = server.namespace().partition(b.receiverName(), NetNamespace.Match.serverAddress(server.at(1).host()), NetworkPath.Direction.both);
+            return new Cut() {
+                long noticed;
+
+                @Override public long startNanos() { return f.startNanos; }
+                @Override public void end() { f.end(); }
+                @Override public double durationMillis() { return f.durationMillis(); }
+                @Override public long noticedNanos() {
+                    // only while the partition lasts: after the heal the connection may end for other reasons
+                    if (noticed == 0 && f.endedAt() == null && !NetNamespace.established(localPort, NamespacedRedis.PORT)) noticed = System.nanoTime();
+                    return noticed;
+                }
+            };
+        };
+    }
+
+    /** The kernel partitions' start and end times, beside the proxy's (faults.csv, run.csv). */
+    static void recordKernelFaults(Results out, NetNamespace ns) {
+        int n = 0;
+        for (NetNamespace.Fault f : ns.faults()) {
+            out.table("faults.csv", "fault", "target", "direction", "extra_delay_us", "started_utc", "ended_utc", "duration_ms")
+                    .row(f.kind, f.target, f.direction, 0, f.startedAt, f.endedAt() == null ? "" : f.endedAt(), f.durationMillis());
+            out.meta("kernel_fault_" + (++n), f.toString());
+        }
+        if (n > 0) out.meta("kernel_faults", n);
     }
 
     /** CLIENT LIST fields of connection {@code id} (empty: the server no longer has it). */

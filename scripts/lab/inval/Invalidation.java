@@ -159,6 +159,8 @@ public final class Invalidation {
          * no PONG for {@code heartbeatTimeoutMillis} and the connection is dropped and made again. 0 = off.
          */
         public volatile long heartbeatMillis, heartbeatTimeoutMillis;
+        /** Mitigation: TCP keepalive on the receiving connection (set before the transport opens; null = the client's default). */
+        public volatile lab.net.KeepAlive keepAlive;
         private final AtomicLong heartbeatTimeouts = new AtomicLong();
         private volatile long firstHeartbeatTimeoutNanos;
         /** True from a heartbeat timeout until the next subscription: the L1 cannot be trusted meanwhile. */
@@ -410,7 +412,7 @@ public final class Invalidation {
                     Lab.sleepMillis(5);
                     continue;
                 }
-                try (Jedis j = new Jedis(bus.server().hostAndPort(), bus.server().jedisConfig().clientName(receiverName).socketTimeoutMillis(2000).build())) {
+                try (Jedis j = connect(bus.server().jedisConfig().clientName(receiverName).socketTimeoutMillis(2000).build())) {
                     if (!first) reconnects.incrementAndGet();
                     first = false;
                     receive(j);
@@ -418,6 +420,23 @@ public final class Invalidation {
                     if (!closed) Lab.sleepMillis(10); // connection refused or killed: retry soon
                 }
             }
+        }
+
+        /** The receiving connection; with the node's keepalive settings on its socket when it has them. */
+        private Jedis connect(redis.clients.jedis.JedisClientConfig cfg) {
+            lab.net.KeepAlive ka = node.keepAlive;
+            if (ka == null) return new Jedis(bus.server().hostAndPort(), cfg);
+            return new Jedis(new redis.clients.jedis.DefaultJedisSocketFactory(bus.server().hostAndPort(), cfg) {
+                @Override public java.net.Socket createSocket() {
+                    java.net.Socket s = super.createSocket();
+                    try {
+                        ka.apply(s);
+                    } catch (java.io.IOException e) {
+                        throw new redis.clients.jedis.exceptions.JedisConnectionException("keepalive options: " + e.getMessage(), e);
+                    }
+                    return s;
+                }
+            }, cfg);
         }
 
         @Override public Node node() { return node; }
@@ -528,6 +547,7 @@ public final class Invalidation {
             this.node = node;
             this.subName = base + "-sub";
             this.subClient = lettuce(bus.server(), subName);
+            if (node.keepAlive != null) subClient.setOptions(withKeepAlive(subClient.getOptions(), node.keepAlive));
             this.pubClient = lettuce(bus.server(), base + "-pub");
             this.sub = subClient.connectPubSub();
             sub.addListener(new RedisPubSubAdapter<>() {
@@ -539,6 +559,13 @@ public final class Invalidation {
             });
             sub.sync().subscribe(bus.address());
             this.pub = pubClient.connect();
+        }
+
+        /** Lettuce's keepalive: SO_KEEPALIVE, and the extended TCP_KEEPIDLE/INTVL/CNT unless the OS defaults are asked for. */
+        static ClientOptions withKeepAlive(ClientOptions o, lab.net.KeepAlive ka) {
+            SocketOptions.KeepAliveOptions.Builder k = SocketOptions.KeepAliveOptions.builder().enable();
+            if (!ka.systemDefault()) k.idle(ka.idle()).interval(ka.interval()).count(ka.count());
+            return o.mutate().socketOptions(o.getSocketOptions().mutate().keepAlive(k.build()).build()).build();
         }
 
         @Override public Node node() { return node; }

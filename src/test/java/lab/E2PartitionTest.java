@@ -82,4 +82,47 @@ class E2PartitionTest {
         assertEquals("loopback", run.get("network_profile"));
         assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind");
     }
+    @Test
+    void tcpKeepaliveNoticesAKernelPartitionThatTheOsDefaultNeverNotices(@TempDir Path dir) {
+        ScriptRun.Outcome o = ScriptRun.inProcess("E2_partition", "--quick", "--faults", "keepalive", "--partition-seconds", "2,6",
+                "--observe-seconds", "3", "--redis-backend", "binary", "--out", dir.toString());
+        assertTrue(o.exitCode() == Lab.EXIT_PASS || o.exitCode() == Lab.EXIT_FAIL, "ran to the end: " + o.all());
+        List<Map<String, String>> rows = ScriptRun.csv(dir.resolve("metrics.csv"));
+        String why = lab.redis.NamespacedRedis.unavailable(CommonOptions.Server.redis);
+        assertEquals(why == null ? 1 : 0, ScriptRun.metric(rows, "keepalive_setup", "all", "kernel_partition_available"), o.all());
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, "kernel partition not available: " + why);
+
+        String stated = "tcp keepalive (idle 1 s, interval 1 s, count 3)";
+        String osDefault = lab.net.KeepAlive.osDefault().label();
+        for (String client : List.of("jedis", "lettuce")) {
+            for (String test : List.of("partition_2s:" + stated, "partition_6s:" + stated, "partition_2s:" + osDefault)) {
+                String what = client + " " + test;
+                assertEquals(12, ScriptRun.metric(rows, test, client, "invalidations_published"), what);
+                assertEquals(12, ScriptRun.metric(rows, test, client, "invalidations_on_time") + ScriptRun.metric(rows, test, client, "invalidations_late")
+                        + ScriptRun.metric(rows, test, client, "invalidations_never"), what + ": every invalidation accounted for");
+                assertEquals(0, ScriptRun.metric(rows, test, client, "invalidations_on_time"), what + ": nothing crosses the kernel partition");
+                assertTrue(ScriptRun.metric(rows, test, client, "stale_reads_during_partition") > 0, what + ": the L1 served what it missed");
+            }
+            // idle 1 s + 3 probes 1 s apart: the kernel gives up ~4 s into the partition, so within 6 s, never within 2 s
+            String noticed = "partition_6s:" + stated;
+            assertEquals(1, ScriptRun.metric(rows, noticed, client, "noticed"), client + ": keepalive noticed the 6 s partition");
+            assertTrue(ScriptRun.metric(rows, noticed, client, "reconnects_B") >= 1, client + ": resubscribed after the heal");
+            assertTrue(ScriptRun.metric(rows, noticed, client, "l1_flushes_B") >= 1, client + ": the flush on resubscribe fired");
+            assertEquals(0, ScriptRun.metric(rows, "partition_2s:" + stated, client, "noticed"), client + ": a 2 s partition ends before the probes give up");
+            // the OS default (7200 s idle) never notices: the connection survives the partition, the late invalidations arrive
+            String never = "partition_2s:" + osDefault;
+            assertEquals(0, ScriptRun.metric(rows, never, client, "noticed"), client);
+            assertEquals(0, ScriptRun.metric(rows, never, client, "reconnects_B"), client);
+            assertEquals(1, ScriptRun.metric(rows, never, client, "server_kept_frozen_subscriber"), client + ": silent, so the server kept the connection");
+            assertEquals(1, ScriptRun.metric(rows, never, client, "old_subscriber_connection_at_end"), client + ": the same connection carries on after the heal");
+        }
+        List<Map<String, String>> partition = ScriptRun.csv(dir.resolve("partition.csv"));
+        assertEquals(6, partition.stream().filter(r -> r.get("mitigation").startsWith("tcp keepalive (")).count(), partition.toString());
+        List<Map<String, String>> faults = ScriptRun.csv(dir.resolve("faults.csv"));
+        assertEquals(6, faults.stream().filter(f -> f.get("fault").equals("kernel_partition")).count(), faults.toString());
+        for (Map<String, String> f : faults) assertFalse(f.get("ended_utc").isEmpty(), "every partition ended: " + f);
+        String mine = "labns-" + ProcessHandle.current().pid() + "-";
+        assertTrue(lab.net.NetNamespace.labNamespaces().stream().noneMatch(n -> n.startsWith(mine)), "no namespace left: " + lab.net.NetNamespace.labNamespaces());
+        assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind");
+    }
 }
