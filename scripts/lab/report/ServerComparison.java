@@ -639,7 +639,10 @@ public final class ServerComparison {
                 Color col = cc.verdictChanged() ? new Color(200, 0, 0) : !cc.measuredOnBoth() ? new Color(150, 100, 0) : Color.BLACK;
                 double x = Math.max(Double.isNaN(at[i][0]) ? 1 : at[i][0], Double.isNaN(at[i][1]) ? 1 : at[i][1]);
                 double xl = Math.min(Double.isNaN(at[i][0]) ? 1 : at[i][0], Double.isNaN(at[i][1]) ? 1 : at[i][1]);
-                o.label(label, o.x(o.x(x) < (o.left() + o.right()) / 2 ? x : xl), o.y(-i), col);
+                // right of both markers when it fits, else left of both: never across the line between them
+                o.g().setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+                int w = o.g().getFontMetrics().stringWidth(label), px = o.x(x), pl = o.x(xl);
+                o.text(label, px + 10 + w < o.right() ? px + 10 : pl - 10 - w, o.y(-i) + 4, col);
             }
         });
         return new Charts.Named("servers", title, c);
