@@ -637,8 +637,10 @@ public final class ServerComparison {
                         ? cc.a().status() + (cc.verdictChanged() ? " → " + cc.b().status() + " (verdict changed)" : " on both")
                         : cc.a().measured() && cc.b().measured() ? "no row measured on both" : cc.a().measured() ? "not measured on " + b.title() : "not measured on " + a.title());
                 Color col = cc.verdictChanged() ? new Color(200, 0, 0) : !cc.measuredOnBoth() ? new Color(150, 100, 0) : Color.BLACK;
-                double x = Math.max(Double.isNaN(at[i][0]) ? 1 : at[i][0], Double.isNaN(at[i][1]) ? 1 : at[i][1]);
-                double xl = Math.min(Double.isNaN(at[i][0]) ? 1 : at[i][0], Double.isNaN(at[i][1]) ? 1 : at[i][1]);
+                // a side without a value takes the other side's (the label sits by the one marker); none at all: the threshold
+                double ra = Double.isNaN(at[i][0]) ? (Double.isNaN(at[i][1]) ? 1 : at[i][1]) : at[i][0];
+                double rb = Double.isNaN(at[i][1]) ? ra : at[i][1];
+                double x = Math.max(ra, rb), xl = Math.min(ra, rb);
                 // right of both markers when it fits, else left of both: never across the line between them
                 o.g().setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
                 int w = o.g().getFontMetrics().stringWidth(label), px = o.x(x), pl = o.x(xl);
