@@ -1,6 +1,6 @@
 import nbformat, os, re, glob, sys
 V4 = nbformat.v4
-# Writes notebooks/00_overview.ipynb and one notebook per scripts/[SEQX]N_*.java (outputs empty: run notebooks/run.sh after).
+# Writes notebooks/00_overview.ipynb and one notebook per scripts/[SEQXI]N_*.java (outputs empty: run notebooks/run.sh after).
 #   /usr/bin/python3 notebooks/make_notebooks.py && bash notebooks/run.sh
 #   /usr/bin/python3 notebooks/make_notebooks.py S2_pubsub.ipynb   only the notebooks named (the others keep their outputs)
 # Every notebook: setup, shared helpers (HELPERS), then its own question, analysis and charts (SPECS below),
@@ -313,8 +313,8 @@ def header_comment(path):
     return '\n'.join(out).strip()
 
 
-scripts = sorted([os.path.basename(p)[:-5] for p in glob.glob(root + '/scripts/*.java') if re.match(r'[SEQX][0-9]+_', os.path.basename(p))],
-                 key=lambda n: ("SEQX".index(n[0]), n))
+scripts = sorted([os.path.basename(p)[:-5] for p in glob.glob(root + '/scripts/*.java') if re.match(r'[SEQXI][0-9]+_', os.path.basename(p))],
+                 key=lambda n: ("SEQXI".index(n[0]), n))
 missing = [s for s in scripts if s not in SPECS]
 if missing: raise SystemExit("no notebook spec for " + ", ".join(missing) + " in notebooks/specs.py")
 for s in scripts:

@@ -388,6 +388,52 @@ XYChart q3Timeline(Path dir) throws Exception {
     rerun=["--rate", "3000", "--modes", "rdb_off,rdb_on", "--clients", "jedis", "--preload-mb", "5", "--duration-s", "2"],
 )
 
+SPECS["I1_integration"] = dict(
+    question="Does the API meet the plan's Integration criteria: its Redis connections opened at start-up and all closed, "
+             "with no client thread left, at shutdown; no blocking call on the async client's event-loop threads on an async "
+             "read path (BlockHound); and every request answered, with no uncaught exception, while Redis is killed and "
+             "restarted and while L2 holds values that do not decode?",
+    files=["metrics.csv", "timeline.csv"],
+    analysis_md="The lifecycle counts per client (a Tablesaw pivot of `metrics.csv`), the detector's set-up check and the "
+                "fault phases' requests and failures per client.",
+    analysis=r'''void analyse(Path dir) throws Exception {
+    Table m = readMetrics(dir.resolve("metrics.csv"));
+    Table life = m.where(m.stringColumn("test").isEqualTo("lifecycle").andNot(m.stringColumn("metric").endsWith("_rate_upper95")));
+    System.out.println(life.pivot("metric", "client", "value", max).setName("lifecycle per client (counts; startup_connection_seen_ms in ms)").printAll());
+    Table setup = m.where(m.stringColumn("test").isIn("setup_check", "load").and(m.stringColumn("metric").containsString("control")
+            .or(m.stringColumn("metric").isEqualTo("event_loop_blocking_calls"))));
+    System.out.println(setup.selectColumns("client", "test", "metric", "value", "status")
+            .setName("blocking calls on the event loop, plan " + Criterion.EVENT_LOOP_BLOCKING_CALLS.targetText()).printAll());
+    Table phases = m.where(m.stringColumn("test").isIn("redis_killed", "redis_restarted", "l2_corrupt")
+            .and(m.stringColumn("metric").isIn("scheduled", "errors", "unfinished")));
+    System.out.println(phases.pivot("test", "metric", "value", sum).setName("requests per fault phase (both clients)").printAll());
+}''',
+    charts_md="Requests that failed (not a 200 with the chunk) per phase and client, stacked on those answered: "
+              "the plan's graceful fallback is a failed bar of 0 in every fault phase.",
+    charts=["i1Phases"],
+    chart_code=r'''CategoryChart i1Phases(Path dir) throws Exception {
+    Table t = csv(dir.resolve("timeline.csv"));
+    CategoryChart c = bars("I1 requests per phase: answered / failed (" + which(dir) + ")", "phase and client", "requests");
+    c.getStyler().setStacked(true);
+    c.getStyler().setXAxisLabelRotation(25);
+    List<String> x = new ArrayList<>();
+    List<Double> ok = new ArrayList<>(), failed = new ArrayList<>();
+    for (String test : distinct(t, "test"))
+        for (String client : distinct(only(t, "test", test), "client")) {
+            Table w = only(only(t, "test", test), "client", client);
+            x.add(test + " " + client);
+            ok.add(w.numberColumn("ok").sum());
+            failed.add(w.numberColumn("errors").sum());
+        }
+    c.addSeries("answered (200, decodes)", x, ok);
+    c.addSeries("failed (plan " + Criterion.FAULT_REQUESTS_FAILED.targetText() + ")", x, failed);
+    return c;
+}''',
+    rerun_md="Changed: `--inject-blocking` (a deliberate bug: the async path continues on the event loop, so an L2 miss runs "
+             "its PostgreSQL query there; the blocking-call count must become non-zero) and `--clients lettuce`.",
+    rerun=["--inject-blocking", "--clients", "lettuce"],
+)
+
 SPECS["E1_clock_skew"] = dict(
     question="When API instances' clocks disagree, how far from the intended TTL does a key expire for each way of setting "
              "the expiry (relative PX, absolute PXAT, logical expiry by local or server time)? Plan: max |error| <= 500 ms.",

@@ -98,6 +98,7 @@ public class Report implements Callable<Integer> {
         decision(md, decision, link(base, chartDir.resolve(overview.id() + ".png")));
         List<Charts.Named> serverCharts = lab.report.ServerComparison.charts(data);
         md.append(lab.report.ServerComparison.section(data, serverCharts.isEmpty() ? null : link(base, chartDir.resolve(serverCharts.get(0).id() + ".png"))));
+        md.append(lab.report.NetworkComparison.section(data));
         md.append("## Results per script\n\n");
         for (Run r : runs) summary(md, r, base, pageDir, chartDir);
         nextSteps(md, decision, runs);
@@ -115,6 +116,12 @@ public class Report implements Callable<Integer> {
             Path p = base.resolve(lab.report.ServerComparison.PAGE);
             keepPages.add(p);
             if (writeIfChanged(p, serversPage)) pages++;
+        }
+        String networkPage = lab.report.NetworkComparison.page(data);
+        if (!networkPage.isEmpty()) {
+            Path p = base.resolve(lab.report.NetworkComparison.PAGE);
+            keepPages.add(p);
+            if (writeIfChanged(p, networkPage)) pages++;
         }
         removeStale(pageDir, ".md", keepPages);
         boolean changed = writeIfChanged(out.toAbsolutePath(), md.toString());

@@ -3,7 +3,7 @@
 //SOURCES lab/*.java
 //SOURCES lab/net/*.java
 //
-// Runs every experiment of the lab (scripts/[SEQX][0-9]*_*.java: scenarios, edge cases, deep questions,
+// Runs every experiment of the lab (scripts/[SEQXI][0-9]*_*.java: scenarios, edge cases, deep questions,
 // extra studies), each as its own JVM, then regenerates RESULTS.md from the data (scripts/Report.java).
 //
 //   ./jbang scripts/RunAll.java                        full runs into data/, then RESULTS.md
@@ -13,6 +13,11 @@
 //   ./jbang scripts/RunAll.java --servers redis,valkey the matrix: each script on each server in turn
 //                                                      (S1 redis, S1 valkey, S2 redis, ...); Redis data in
 //                                                      ROOT/<script>/, any other server's in ROOT/<server>/<script>/
+//   ./jbang scripts/RunAll.java --networks loopback,lan,zone --only S1_basic,S3_pool,S4_degradation,E4_embedding_size
+//                                                      each script on each network profile in turn (combinable with
+//                                                      --servers); loopback data where it goes today, another profile's
+//                                                      in ROOT/network/<profile>/<script>/ (ROOT/<server>/network/... for
+//                                                      a server other than Redis)
 //
 // A script is started with `java -cp <this JVM's classpath> <Script>` when its class is on this
 // classpath (the Maven test build compiles them all together), else through `./jbang scripts/X.java`
@@ -63,6 +68,10 @@ public class RunAll implements Callable<Integer> {
             description = "Run every script on each of these servers in turn (redis, valkey), interleaved per script; Redis writes ROOT/<script>/, another server ROOT/<server>/<script>/. Default: one run on the server the scripts pick (--server / LAB_SERVER, else redis).")
     List<CommonOptions.Server> servers;
 
+    @Option(names = "--networks", split = ",", paramLabel = "PROFILES",
+            description = "Run every script on each of these network profiles in turn (loopback, lan, zone, region), interleaved per script and combinable with --servers; loopback writes where it writes today, another profile ROOT/network/<profile>/<script>/ (ROOT/<server>/network/<profile>/<script>/ for a server other than Redis). Default: one run on the profile the scripts pick (--network / LAB_NETWORK, else loopback).")
+    List<lab.net.NetworkProfile> networks;
+
     @Option(names = "--report-only", description = "Run no script: regenerate the report from ROOT.")
     boolean reportOnly;
 
@@ -81,13 +90,13 @@ public class RunAll implements Callable<Integer> {
     @Option(names = "--launcher", paramLabel = "KIND", defaultValue = "auto", description = "How scripts start: auto, classpath (java -cp this classpath), jbang (./jbang scripts/X.java) (default: ${DEFAULT-VALUE}).")
     Launcher launcher;
 
-    static final Pattern SCRIPT = Pattern.compile("[SEQX][0-9]+_.*\\.java");
+    static final Pattern SCRIPT = Pattern.compile("[SEQXI][0-9]+_.*\\.java");
 
     public static void main(String... args) {
         Lab.main(new RunAll(), args);
     }
 
-    record Outcome(String script, String server, int exitCode, double seconds, String lastError) {
+    record Outcome(String script, String server, String network, int exitCode, double seconds, String lastError) {
         String status() {
             return switch (exitCode) {
                 case 0 -> "PASS";
@@ -126,30 +135,44 @@ public class RunAll implements Callable<Integer> {
         if (!reportOnly) {
             if (chosen.isEmpty()) throw new LabException("no script left to run after --only/--skip");
             List<CommonOptions.Server> matrix = serversToRun();
+            List<lab.net.NetworkProfile> profiles = networksToRun();
             // without Redis in the matrix and without Redis data already in ROOT, the main report reads the one
             // server's folder; with Redis data there, it reads ROOT, which compares the servers side by side
             if (!matrix.isEmpty() && !matrix.contains(CommonOptions.Server.redis) && !hasRuns(outRoot)) reportData = outRoot.resolve(matrix.get(0).name());
+            // likewise without loopback: the main report then reads the first profile's folder (the network
+            // comparison needs loopback data in ROOT beside ROOT/network/<profile>/)
+            if (!profiles.isEmpty() && !profiles.contains(lab.net.NetworkProfile.loopback) && !hasRuns(reportData)) {
+                reportData = reportData.resolve("network").resolve(profiles.get(0).name());
+                Progress.line("no loopback data in " + outRoot + ": the report reads " + reportData + " (add loopback to --networks for the comparison)");
+            }
             long start = System.nanoTime();
-            int step = 0, steps = chosen.size() * Math.max(1, matrix.size());
+            int step = 0, steps = chosen.size() * Math.max(1, matrix.size()) * Math.max(1, profiles.size());
             for (String s : chosen) {
-                // servers interleaved per script, so a change on the machine hits every server alike
-                for (CommonOptions.Server server : matrix.isEmpty() ? java.util.Collections.<CommonOptions.Server>singletonList(null) : matrix) {
-                    String label = s + (server == null ? "" : " [" + server + "]");
-                    Progress.step(String.format(Locale.ROOT, "[%d/%d] %s%s (%.0f s elapsed)", ++step, steps, label, quick ? " --quick" : "",
-                            (System.nanoTime() - start) / 1e9));
-                    List<String> args = new ArrayList<>(List.of("--out", outDir(outRoot, server, s).toString()));
-                    if (server != null) args.addAll(List.of("--server", server.name()));
-                    if (quick) args.add(0, "--quick");
-                    Outcome o = run(s, server == null ? "" : server.name(), args, timeoutMinutes);
-                    outcomes.add(o);
-                    Progress.line(label + ": " + o.status() + String.format(Locale.ROOT, " in %.1f s", o.seconds()));
+                // servers and networks interleaved per script, so a change on the machine hits every combination alike
+                for (CommonOptions.Server server : orNull(matrix)) {
+                    for (lab.net.NetworkProfile network : orNull(profiles)) {
+                        List<String> tags = new ArrayList<>();
+                        if (server != null) tags.add(server.name());
+                        if (network != null) tags.add(network.name());
+                        String label = s + (tags.isEmpty() ? "" : " [" + String.join(", ", tags) + "]");
+                        Progress.step(String.format(Locale.ROOT, "[%d/%d] %s%s (%.0f s elapsed)", ++step, steps, label, quick ? " --quick" : "",
+                                (System.nanoTime() - start) / 1e9));
+                        List<String> args = new ArrayList<>(List.of("--out", outDir(outRoot, server, network, s).toString()));
+                        if (server != null) args.addAll(List.of("--server", server.name()));
+                        // loopback is passed too, so a LAB_NETWORK in the environment cannot turn it into another profile
+                        if (network != null) args.addAll(List.of("--network", network.name()));
+                        if (quick) args.add(0, "--quick");
+                        Outcome o = run(s, server == null ? "" : server.name(), network == null ? "" : network.name(), args, timeoutMinutes);
+                        outcomes.add(o);
+                        Progress.line(label + ": " + o.status() + String.format(Locale.ROOT, " in %.1f s", o.seconds()));
+                    }
                 }
             }
             summary(outcomes);
         }
 
         Progress.step("report: " + report + " from " + reportData);
-        Outcome r = run("Report", "", List.of("--data", reportData.toString(), "--out", report.toString()), 10);
+        Outcome r = run("Report", "", "", List.of("--data", reportData.toString(), "--out", report.toString()), 10);
         if (r.exitCode() != 0) throw new LabException("the report failed (exit " + r.exitCode() + "): " + r.lastError());
         boolean allPassed = outcomes.stream().allMatch(o -> o.exitCode() == 0);
         return allPassed ? Lab.EXIT_PASS : Lab.EXIT_FAIL;
@@ -216,6 +239,28 @@ public class RunAll implements Callable<Integer> {
     }
 
     /**
+     * The same with a network profile: loopback (and a plain run) where {@link #outDir(Path, CommonOptions.Server, String)}
+     * puts it, another profile one level down in that server's folder: ROOT/network/<profile>/<script> for Redis,
+     * ROOT/<server>/network/<profile>/<script> for another server. The report reads ROOT/<script> as before and
+     * the network comparison (lab.report.NetworkComparison) the profiles' folders.
+     */
+    static Path outDir(Path root, CommonOptions.Server server, lab.net.NetworkProfile network, String script) {
+        if (network == null || network == lab.net.NetworkProfile.loopback) return outDir(root, server, script);
+        Path serverRoot = outDir(root, server, script).getParent();
+        return serverRoot.resolve("network").resolve(network.name()).resolve(script);
+    }
+
+    /** A dimension's values, or one null (the scripts' own choice) when the option was not given. */
+    static <T> List<T> orNull(List<T> values) {
+        return values.isEmpty() ? java.util.Collections.singletonList(null) : values;
+    }
+
+    /** --networks without duplicates, in the order given. */
+    List<lab.net.NetworkProfile> networksToRun() {
+        return networks == null ? List.of() : networks.stream().distinct().toList();
+    }
+
+    /**
      * --servers without duplicates; a server whose binary is missing is skipped with the one line that
      * says how to install it (the lab then runs Redis alone), unless the scripts get servers elsewhere.
      */
@@ -237,7 +282,7 @@ public class RunAll implements Callable<Integer> {
     }
 
     /** Runs one script as its own JVM, echoing its output indented; -1 as exit code on timeout. */
-    Outcome run(String script, String server, List<String> args, int minutes) throws IOException {
+    Outcome run(String script, String server, String network, List<String> args, int minutes) throws IOException {
         List<String> cmd = command(script);
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -278,7 +323,7 @@ public class RunAll implements Callable<Integer> {
         } finally {
             current = null;
         }
-        return new Outcome(script, server, code, (System.nanoTime() - t0) / 1e9, lastError[0]);
+        return new Outcome(script, server, network, code, (System.nanoTime() - t0) / 1e9, lastError[0]);
     }
 
     /** java -cp (this classpath) when the script's class is here, else the lab's JBang launcher. */
@@ -304,10 +349,10 @@ public class RunAll implements Callable<Integer> {
     static void summary(List<Outcome> outcomes) {
         int w = Math.max(6, outcomes.stream().mapToInt(o -> o.script().length()).max().orElse(6));
         StringBuilder b = new StringBuilder("\n== RunAll — summary ==\n");
-        b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %-7s  %4s  %9s  %s%n", "script", "server", "status", "exit", "time (s)", "error"));
-        b.append("-".repeat(w + 49)).append('\n');
+        b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %-8s  %-7s  %4s  %9s  %s%n", "script", "server", "network", "status", "exit", "time (s)", "error"));
+        b.append("-".repeat(w + 59)).append('\n');
         for (Outcome o : outcomes) {
-            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %-7s  %4d  %9.1f  %s%n", o.script(), o.server(), o.status(), o.exitCode(), o.seconds(), o.lastError()));
+            b.append(String.format(Locale.ROOT, "%-" + w + "s  %-7s  %-8s  %-7s  %4d  %9.1f  %s%n", o.script(), o.server(), o.network(), o.status(), o.exitCode(), o.seconds(), o.lastError()));
         }
         long passed = outcomes.stream().filter(o -> o.exitCode() == 0).count();
         b.append(passed).append(" of ").append(outcomes.size()).append(" script runs met all their criteria");

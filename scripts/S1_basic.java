@@ -11,6 +11,7 @@
 //
 //   ./jbang scripts/S1_basic.java            60,000 ops per command and client in 6 trials, 100 TTL samples (about 2-3 min)
 //   ./jbang scripts/S1_basic.java --quick    3,000 ops in 3 trials (about 30 s)
+//   ./jbang scripts/S1_basic.java --network zone   behind a ~1 ms round trip: fewer ops per trial (--trial-budget-s)
 //
 // Measurement design: every code path measured (SET/GET/DEL and the JSON round trip, per client, and
 // Jackson itself before the first client) is warmed up until steady state (lab.Warmup: at least
@@ -20,6 +21,13 @@
 // (lab.Trials) and is judged on that interval: PASS / FAIL / INCONCLUSIVE (lab.Verdict). A bare loop
 // (one plain Jedis connection, no harness) runs in the same rounds, and redis-benchmark -c 1 after
 // them: the ratios say how much the clients and the harness add.
+//
+// Size on a network: each op pays the round trip, so 10,000 ops per command and trial that take ~1 s on
+// loopback take ~110 s per trial behind a 1 ms one (--network zone). A trial may take --trial-budget-s at
+// the cost per call the warm-ups measured on this very path; above that its ops and JSON round trips are
+// scaled down alike, never below 1,000 per trial (10 samples beyond the P99). On loopback and --network lan
+// the full size fits; run.csv says whether a run was sized down (sized_by_trial_budget) and from how many
+// samples per trial its P99 comes (p99_samples_per_trial).
 //
 // Output: data/S1_basic/{metrics,trials,spectra,ttl_samples,run}.csv and a criteria table; exit 0 = all passed.
 
@@ -81,6 +89,13 @@ public class S1_basic implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", description = "Clients to measure (default: ${DEFAULT-VALUE}).")
     List<String> clients;
 
+    @Option(names = "--trial-budget-s", paramLabel = "S", defaultValue = "40", description = "Longest a trial may take at the cost per call the warm-ups measured; above it the trial's ops and JSON round trips are scaled down alike (never below "
+            + MIN_P99_SAMPLES + " per trial): a network profile or a remote server, where every op pays the round trip (default: ${DEFAULT-VALUE}; loopback fits in a few seconds).")
+    @Quick("10") int trialBudgetSeconds;
+
+    /** The fewest samples a trial's P99 is taken from when the budget scales it down: 10 beyond the P99. */
+    static final int MIN_P99_SAMPLES = 1000;
+
     public static void main(String... args) {
         Lab.main(new S1_basic(), args);
     }
@@ -95,6 +110,7 @@ public class S1_basic implements Callable<Integer> {
         if (n < 1 || ttlN < 1 || nJson < 1) throw new LabException("--ops, --json-ops and --ttl-samples must be >= 1");
         if (t < 1 || t > nJson) throw new LabException("--trials must be between 1 and --json-ops (" + nJson + "), got " + t);
         if (warmMillis < 0) throw new LabException("--warmup-seconds must be >= 0, got " + warmupSeconds);
+        if (trialBudgetSeconds < 1) throw new LabException("--trial-budget-s must be >= 1, got " + trialBudgetSeconds);
         Clients.requireKnown(clients);
 
         Results out = new Results(this, common);
@@ -120,14 +136,34 @@ public class S1_basic implements Callable<Integer> {
                 ObjectMapper mapper = new ObjectMapper();
                 Random warmRnd = new Random(7);
                 Warmup.step(out, "jackson", warmMillis, () -> codec(mapper, CodeChunk.sample(warmRnd, warmRnd.nextInt(1000))));
+                double opSeconds = 0, jsonSeconds = 0; // per call, summed over the clients: what one round of a trial costs
                 for (String client : clients) {
                     KvOps o = open.get(client);
                     String k = keys.key("warm:" + client);
-                    Warmup.step(out, client + "_ops", warmMillis, () -> { o.set(k, "value", 60); o.get(k); o.del(k); });
-                    Warmup.step(out, client + "_json", warmMillis, () -> roundTrip(mapper, o, k, CodeChunk.sample(warmRnd, warmRnd.nextInt(1000))));
+                    opSeconds += perCall(Warmup.step(out, client + "_ops", warmMillis, () -> { o.set(k, "value", 60); o.get(k); o.del(k); }));
+                    jsonSeconds += perCall(Warmup.step(out, client + "_json", warmMillis, () -> roundTrip(mapper, o, k, CodeChunk.sample(warmRnd, warmRnd.nextInt(1000)))));
                 }
                 String bareKey = keys.key("bare");
-                Warmup.step(out, "bare_jedis", warmMillis, () -> { bare.set(bareKey, "value"); bare.get(bareKey); });
+                opSeconds += perCall(Warmup.step(out, "bare_jedis", warmMillis, () -> { bare.set(bareKey, "value"); bare.get(bareKey); }));
+
+                // Size: the trials' ops and JSON round trips scaled down alike when a trial would outlast its budget.
+                int[] sized = fitBudget(n / t, nJson / t, trialBudgetSeconds, opSeconds, jsonSeconds);
+                double estimateS = (n / t) * opSeconds + (nJson / t) * jsonSeconds;
+                out.meta("trial_budget_s", trialBudgetSeconds);
+                out.meta("trial_estimate_at_asked_size_s", String.format(java.util.Locale.ROOT, "%.1f", estimateS));
+                boolean sizedDown = sized[0] < n / t || sized[1] < nJson / t;
+                out.meta("sized_by_trial_budget", sizedDown);
+                if (sizedDown) {
+                    Progress.line(String.format(java.util.Locale.ROOT, "a trial of %d ops per command would take ~%.0f s here (warm-up cost per call): %d ops and %d JSON round trips per trial instead (--trial-budget-s %d)",
+                            n / t, estimateS, sized[0], sized[1], trialBudgetSeconds));
+                    out.meta("ops_per_command_asked", n);
+                    out.meta("json_round_trips_asked", nJson);
+                    n = sized[0] * t;
+                    nJson = sized[1] * t;
+                    out.meta("ops_per_command", n);
+                    out.meta("json_round_trips", nJson);
+                }
+                out.meta("p99_samples_per_trial", n / t);
 
                 // Trials, interleaved: the order of the clients alternates from one round to the next.
                 for (int trial = 0; trial < t; trial++) {
@@ -155,6 +191,26 @@ public class S1_basic implements Callable<Integer> {
             }
         }
         return out.finish();
+    }
+
+    /** Seconds per call of a warm-up (its first calls, before the JIT, make it an over- rather than an under-estimate). */
+    static double perCall(Warmup.Report w) {
+        return w.calls() == 0 ? 0 : w.seconds() / w.calls();
+    }
+
+    /**
+     * Ops per command and JSON round trips per trial that fit {@code budgetS} at the measured cost per call
+     * (one op = SET+GET+DEL on each client plus the bare loop's SET+GET; one JSON round trip on each client):
+     * unchanged when they fit, else both scaled by the same factor, never below {@link #MIN_P99_SAMPLES} (or
+     * the asked size when that is smaller).
+     */
+    static int[] fitBudget(int opsPerTrial, int jsonPerTrial, double budgetS, double opSeconds, double jsonSeconds) {
+        double estimateS = opsPerTrial * opSeconds + jsonPerTrial * jsonSeconds;
+        if (estimateS <= budgetS) return new int[] {opsPerTrial, jsonPerTrial};
+        double f = budgetS / estimateS;
+        int ops = Math.max(Math.min(opsPerTrial, MIN_P99_SAMPLES), (int) (opsPerTrial * f));
+        int json = Math.max(Math.min(jsonPerTrial, MIN_P99_SAMPLES), (int) (jsonPerTrial * f));
+        return new int[] {ops, json};
     }
 
     /** Everything measured for one client, over all trials: per-trial values and the pooled histograms. */

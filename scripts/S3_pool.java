@@ -11,22 +11,38 @@
 // Redis process is killed and restarted under load? Jedis (sync, pooled) vs Lettuce (async: one
 // multiplexed connection, and a BoundedAsyncPool as "lettuce-pool").
 //
-//   ./jbang scripts/S3_pool.java            seed sizes: 100 req/s for 60 s per client, pool 10
-//   ./jbang scripts/S3_pool.java --quick    ~30 s: 3 s of load per client, short restart runs
+//   ./jbang scripts/S3_pool.java            seed sizes: 100 req/s for 60 s per client (5 trials of 12 s), pool 10;
+//                                           5 restarts of 8 s runs per variant (about 6.5-7 min on 2 cores). The failed
+//                                           share of a restart run is its outage over its length: shorter runs, higher %
+//   ./jbang scripts/S3_pool.java --quick    3 trials: 1 s of load per client and trial, 4 s restart runs (about 1.5 min)
 //
 // Load is open-loop (lab.FixedRate): response time counts from each request's intended start
 // (coordinated omission corrected), service time from its real start, schedule lag is the harness's.
-// Output: data/S3_pool/{metrics,timeline,pool_timeline,spectra,run}.csv; exit 0 = all criteria passed.
+// Every test runs as --trials independent trials, interleaved across the clients (restart: the variants)
+// compared, A B C then C B A, so drift and order effects cancel (lab.Trials). A quantity is the median
+// across trials with its 95 % interval and is judged on it: PASS / FAIL / INCONCLUSIVE (lab.Verdict);
+// a count that must be zero (errors, failed requests) is judged on the count over every trial with its
+// Clopper-Pearson upper bound. The pool's borrow wait covers every borrow attempt: a borrow that failed
+// waited until it failed and got no connection, so the max wait of a trial with a failed borrow is
+// unbounded (Infinity in the CSV, never a pass); the waits until failure are reported beside it.
+// Output: data/S3_pool/{metrics,trials,timeline,pool_timeline,spectra,run}.csv; exit 0 = all criteria passed.
+//   Per-trial tables: trial 1 under the test's name (sustained, restart), trial k under <test>_t<k>
+//   (sustained's rows in metrics.csv, timeline.csv and spectra.csv are pooled over its trials, its
+//   timeline concatenated: t_s counts the client's measured seconds).
 //   pool_timeline.csv: scenario,test,client,t_s,active,idle,waiters,created,destroyed,mean_borrow_wait_ms,max_borrow_wait_ms
 //   (sampled every second while load runs; -1 where a pool does not expose the value)
 
 import io.lettuce.core.ClientOptions;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import lab.Bursts;
@@ -44,6 +60,8 @@ import lab.Progress;
 import lab.Quick;
 import lab.Results;
 import lab.Sampler;
+import lab.Trials;
+import lab.Warmup;
 import lab.redis.Clients;
 import lab.redis.CpuMeter;
 import lab.redis.Keys;
@@ -82,11 +100,20 @@ public class S3_pool implements Callable<Integer> {
     double ratePerSecond;
 
     @Option(names = {"--duration-seconds", "--duration-s"}, paramLabel = "S", defaultValue = "60",
-            description = "Measured seconds of sustained load per client (default: ${DEFAULT-VALUE}).")
+            description = "Measured seconds of sustained load per client, split across the trials (default: ${DEFAULT-VALUE}).")
     @Quick("3") int durationSeconds;
 
-    @Option(names = "--warmup-millis", paramLabel = "MS", defaultValue = "2000", description = "Unrecorded load before each sustained run (default: ${DEFAULT-VALUE}).")
-    @Quick("1000") long warmupMillis;
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "5",
+            description = "Independent trials per measured quantity, interleaved across the clients (restart: the variants) (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int trials;
+
+    @Option(names = "--warmup-millis", paramLabel = "MS", defaultValue = "2000",
+            description = "Closed-loop warm-up per client before its first trial, until the P50 settles (lab.Warmup; default: ${DEFAULT-VALUE}).")
+    @Quick("300") long warmupMillis;
+
+    @Option(names = "--trial-warmup-millis", paramLabel = "MS", defaultValue = "300",
+            description = "Unrecorded load at the offered rate before each sustained trial (default: ${DEFAULT-VALUE}).")
+    @Quick("200") long trialWarmupMillis;
 
     @Option(names = "--pool-size", paramLabel = "N", defaultValue = "10", description = "Pool size for the sustained test (default: ${DEFAULT-VALUE}).")
     int poolSize;
@@ -94,8 +121,16 @@ public class S3_pool implements Callable<Integer> {
     @Option(names = "--keys", paramLabel = "N", defaultValue = "1000", description = "Pre-populated keys read at random (default: ${DEFAULT-VALUE}).")
     int keyCount;
 
-    @Option(names = "--bursts", paramLabel = "N", defaultValue = "50", description = "Bursts of 20 concurrent requests on a pool of 5 (default: ${DEFAULT-VALUE}).")
-    @Quick("10") int burstCount;
+    @Option(names = "--bursts", paramLabel = "N", defaultValue = "50",
+            description = "Bursts of 4x --exhaust-pool concurrent requests on the exhaustion pool, split across the trials (default: ${DEFAULT-VALUE}).")
+    @Quick("9") int burstCount;
+
+    @Option(names = "--exhaust-pool", paramLabel = "N", defaultValue = "5", description = "Pool size of the exhaustion test; each burst is 4x it (default: ${DEFAULT-VALUE}).")
+    int exhaustPool;
+
+    @Option(names = "--exhaust-borrow-timeout-ms", paramLabel = "MS", defaultValue = "2000",
+            description = "Borrow timeout (Jedis maxWait) of the exhaustion test's pool; a borrow that waits longer fails (default: ${DEFAULT-VALUE}).")
+    long exhaustBorrowTimeoutMillis;
 
     @Option(names = "--maxwait-rounds", paramLabel = "N", defaultValue = "5", description = "Bursts of slow commands past the pool's maxWait (default: ${DEFAULT-VALUE}).")
     @Quick("2") int maxWaitRounds;
@@ -109,12 +144,12 @@ public class S3_pool implements Callable<Integer> {
                     + "Empty to skip the restart test.")
     List<RestartVariant> restartVariants;
 
-    @Option(names = {"--restart-run-seconds", "--restart-run-s"}, paramLabel = "S", defaultValue = "15",
-            description = "Measured seconds of each restart run; Redis is killed at 1/3 (default: ${DEFAULT-VALUE}).")
-    @Quick("6") int restartRunSeconds;
+    @Option(names = {"--restart-run-seconds", "--restart-run-s"}, paramLabel = "S", defaultValue = "8",
+            description = "Measured seconds of each restart run (one per trial and variant); Redis is killed at 1/3 (default: ${DEFAULT-VALUE}).")
+    @Quick("4") int restartRunSeconds;
 
-    @Option(names = "--restart-warmup-millis", paramLabel = "MS", defaultValue = "1000", description = "Unrecorded load before each restart run (default: ${DEFAULT-VALUE}).")
-    @Quick("500") long restartWarmupMillis;
+    @Option(names = "--restart-warmup-millis", paramLabel = "MS", defaultValue = "500", description = "Unrecorded load before each restart run (default: ${DEFAULT-VALUE}).")
+    @Quick("300") long restartWarmupMillis;
 
     @Option(names = {"--down-millis", "--down-ms"}, paramLabel = "MS", defaultValue = "1000", description = "How long Redis stays dead before the restart (default: ${DEFAULT-VALUE}).")
     long downMillis;
@@ -126,8 +161,11 @@ public class S3_pool implements Callable<Integer> {
         Lab.main(new S3_pool(), args);
     }
 
-    static final int EXHAUST_POOL = 5, EXHAUST_CONCURRENCY = 20;
+    static final int OVERSUBSCRIPTION = 4;
+    static final int MAXWAIT_POOL = 5, MAXWAIT_CONCURRENCY = 20;
     static final long SLOW_COMMAND_MILLIS = 100, TINY_MAX_WAIT_MILLIS = 20;
+    /** The clients' own timeouts (lab.redis.Clients: Jedis socket timeout and pool maxWait, Lettuce command timeout). */
+    static final long CLIENT_TIMEOUT_MILLIS = 2000;
 
     String[] keyNames;
 
@@ -137,7 +175,12 @@ public class S3_pool implements Callable<Integer> {
         long durationMillis = Check.atLeast("--duration-seconds", durationSeconds, 1) * 1000L;
         Check.atLeast("--pool-size", poolSize, 1);
         Check.atLeast("--keys", keyCount, 1);
-        Check.atLeast("--bursts", burstCount, 1);
+        int t = Check.atLeast("--trials", trials, 1);
+        if (burstCount < t) throw new LabException("--bursts must be at least --trials (" + t + "), got " + burstCount);
+        if (durationMillis / t < 200) throw new LabException("--duration-seconds gives less than 0.2 s per trial: raise it or lower --trials");
+        Check.atLeast("--exhaust-pool", exhaustPool, 1);
+        Check.atLeast("--exhaust-borrow-timeout-ms", exhaustBorrowTimeoutMillis, 0);
+        Check.atLeast("--trial-warmup-millis", trialWarmupMillis, 0);
         Check.atLeast("--maxwait-rounds", maxWaitRounds, 1);
         Check.atLeast("--down-millis", downMillis, 0);
         Check.atLeast("--warmup-millis", warmupMillis, 0);
@@ -154,18 +197,31 @@ public class S3_pool implements Callable<Integer> {
             out.server(redis);
             out.meta("rate_per_s", ratePerSecond);
             out.meta("duration_ms", durationMillis);
+            out.meta("trials", t);
+            out.meta("trial_order", "interleaved: the clients (restart: variants) in order, reversed every other trial");
+            out.meta("sustained_ms_per_trial", durationMillis / t);
+            out.meta("sustained_requests_per_trial", Math.round(ratePerSecond * durationMillis / t / 1000.0));
+            out.meta("exhaustion_bursts_per_trial", burstCount / t + (burstCount % t == 0 ? "" : "-" + (burstCount / t + 1)));
+            out.meta("exhaustion_attempts_per_trial", (long) burstCount / t * OVERSUBSCRIPTION * exhaustPool);
+            out.meta("restart_requests_per_trial", Math.round(ratePerSecond * restartRunMillis / 1000.0));
             out.meta("pool_size", poolSize);
             out.meta("keys", keyCount);
             out.meta("machine_note", Runtime.getRuntime().availableProcessors() + " cores shared by the load generator, the clients and redis-server");
+            if (redis.network() != null) {
+                // lab.net's proxy accepts a client's connection, then resets it when the server behind it refuses:
+                // through it a dead server looks like a reset connection, directly like a refused one
+                out.meta("restart_network_note", "through the " + common.network + " path, connections made while the server is down are accepted by the proxy and then reset (a direct connection is refused)");
+            }
             Keys keys = new Keys("S3");
             keyNames = new String[keyCount];
             for (int i = 0; i < keyCount; i++) keyNames[i] = keys.key("k:" + (i + 1));
             try {
                 populate(redis);
-                for (Client c : clients) sustained(out, redis, Choice.label(c), durationMillis);
-                for (Client c : clients) exhaustion(out, redis, Choice.label(c), burstCount);
+                List<String> names = clients.stream().map(Choice::label).toList();
+                if (!names.isEmpty()) sustained(out, redis, names, durationMillis, t);
+                if (!names.isEmpty()) exhaustion(out, redis, names, burstCount, t);
                 if (clients.contains(Client.jedis)) pastMaxWait(out, redis, keys);
-                for (RestartVariant v : restartVariants) restart(out, redis, v, restartRunMillis);
+                if (!restartVariants.isEmpty()) restart(out, redis, restartVariants, restartRunMillis, t);
             } finally {
                 keys.cleanup(redis);
             }
@@ -191,7 +247,7 @@ public class S3_pool implements Callable<Integer> {
 
     // ------------------------------------------------------------------ the clients under load
 
-    /** Borrow waits of the pool under test; swapped for a fresh one after warm-up. */
+    /** Borrow waits of the pool under test: a fresh one for each trial (one client runs at a time). */
     final AtomicReference<BorrowWaits> borrowWaits = new AtomicReference<>(new BorrowWaits());
 
     LoadSubject jedis(RedisServer redis, String name, ConnectionPoolConfig pc, int workers) {
@@ -202,12 +258,39 @@ public class S3_pool implements Callable<Integer> {
         return LoadSubject.lettuce(redis, name, "lab-s3-" + name, options, settings, this::randomKey);
     }
 
-    LoadSubject open(RedisServer redis, String client, int size) {
+    LoadSubject open(RedisServer redis, String client, int size, long borrowTimeoutMillis) {
         return switch (client) {
-            case Clients.JEDIS -> jedis(redis, client, Clients.pool(size, 2000), size); // workers >= pool: the pool, not the harness, is the limit
+            case Clients.JEDIS -> jedis(redis, client, Clients.pool(size, borrowTimeoutMillis), size); // workers >= pool: the pool, not the harness, is the limit
             case Clients.LETTUCE -> lettuce(redis, client, ClientOptions.builder(), "autoReconnect=true disconnectedBehavior=DEFAULT requestQueueSize=unbounded");
             default -> LoadSubject.lettucePool(redis, LETTUCE_POOL, "lab-s3-lettuce-pool", size, borrowWaits::get, this::randomKey);
         };
+    }
+
+    /** One blocking GET through a subject, for the closed-loop warm-up. */
+    static Warmup.Call blocking(LoadSubject s) {
+        if (s.sync() != null) return s.sync()::call;
+        return () -> s.async().call().toCompletableFuture().get(CLIENT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The test name of trial {@code trial} (0-based) in the per-trial tables: the test's own for the first, test_t2, test_t3... after. */
+    static String trialTest(String test, int trial) {
+        return trial == 0 ? test : test + "_t" + (trial + 1);
+    }
+
+    /** The clients (or variants) in a trial's order: as given, reversed every other trial (A B C, C B A, ...). */
+    static <T> List<T> order(List<T> items, int trial) {
+        List<T> o = new ArrayList<>(items);
+        if (trial % 2 == 1) Collections.reverse(o);
+        return o;
+    }
+
+    /** Per-trial values of one client's quantities, by metric name. */
+    static final class PerTrial {
+        final Map<String, Trials> values = new LinkedHashMap<>();
+
+        Trials of(String metric) {
+            return values.computeIfAbsent(metric, m -> new Trials());
+        }
     }
 
     /** Samples a pool every --sample-millis into pool_timeline.csv while load runs. */
@@ -222,105 +305,277 @@ public class S3_pool implements Callable<Integer> {
         });
     }
 
+    static RuntimeException rethrow(String what, Exception e) {
+        return e instanceof RuntimeException re ? re : new LabException(what + ": " + Lab.oneLine(e));
+    }
+
     // ------------------------------------------------------------------ test 1: sustained load
 
-    void sustained(Results out, RedisServer redis, String client, long durationMillis) {
-        Progress.step(client + ": " + Results.num(ratePerSecond) + " req/s for " + durationMillis / 1000 + " s, pool " + poolSize);
-        LoadSubject s = open(redis, client, poolSize);
-        out.meta("sustained_settings_" + client, s.settings());
-        FixedRate.Result r;
-        CpuMeter.Cost cost;
-        try (AutoCloseable sample = sampler(out, "sustained", s)) {
-            // warm-up (not recorded): connections, JIT; long enough that the measured phase is steady state
-            FixedRate.Config cfg = FixedRate.Config.of("S3-" + client, ratePerSecond, durationMillis).warmupMillis(warmupMillis);
-            CpuMeter cpu = CpuMeter.start(redis); // the scheduler runs on this thread
-            r = s.run(cfg);
-            cost = cpu.stop();
+    /**
+     * Every client open at once and warmed up to steady state, then --trials rounds of fixed-rate GETs,
+     * one trial per client per round in alternating order. Criteria on the median across trials of each
+     * trial's achieved rate, P50 and P99 (response time, coordinated omission corrected); errors are a
+     * zero count over every trial's requests.
+     */
+    void sustained(Results out, RedisServer redis, List<String> names, long durationMillis, int t) {
+        Map<String, LoadSubject> open = new LinkedHashMap<>();
+        Map<String, List<FixedRate.Result>> results = new LinkedHashMap<>();
+        Map<String, List<CpuMeter.Cost>> costs = new LinkedHashMap<>();
+        Map<String, PerTrial> per = new LinkedHashMap<>();
+        try {
+            for (String client : names) {
+                LoadSubject s = open(redis, client, poolSize, CLIENT_TIMEOUT_MILLIS);
+                open.put(client, s);
+                results.put(client, new ArrayList<>());
+                costs.put(client, new ArrayList<>());
+                per.put(client, new PerTrial());
+                out.meta("sustained_settings_" + client, s.settings());
+                // closed loop until the P50 settles: the JIT has compiled this client's path before any recorded trial
+                Warmup.step(out, "sustained_" + client, warmupMillis, blocking(s));
+            }
+            for (int trial = 0; trial < t; trial++) {
+                long ms = Trials.share((int) durationMillis, t, trial);
+                List<String> order = order(names, trial);
+                Progress.step(String.format(java.util.Locale.ROOT, "sustained trial %d/%d: %s, each %s req/s for %.1f s, pool %d", trial + 1, t,
+                        String.join(" ", order), Results.num(ratePerSecond), ms / 1000.0, poolSize));
+                for (String client : order) {
+                    LoadSubject s = open.get(client);
+                    borrowWaits.set(new BorrowWaits());
+                    FixedRate.Config cfg = FixedRate.Config.of("S3-" + client + "-t" + (trial + 1), ratePerSecond, ms).warmupMillis(trialWarmupMillis);
+                    FixedRate.Result r;
+                    CpuMeter.Cost cost;
+                    try (AutoCloseable sample = sampler(out, trialTest("sustained", trial), s)) {
+                        CpuMeter cpu = CpuMeter.start(redis); // the scheduler runs on this thread
+                        r = s.run(cfg);
+                        cost = cpu.stop();
+                    }
+                    results.get(client).add(r);
+                    costs.get(client).add(cost);
+                    Latency.Summary rt = Latency.summarize(r.responseTimeNanos());
+                    PerTrial p = per.get(client);
+                    p.of("achieved_rate").add(r.achievedRatePerSecond());
+                    p.of("errors_plus_unfinished").add(r.errors() + r.unfinished());
+                    p.of("get_p50").add(rt.p50Millis());
+                    p.of("get_p99").add(rt.p99Millis());
+                    if (client.equals(LETTUCE_POOL)) p.of("borrow_failed").add(borrowWaits.get().failed()); // Jedis: a failed borrow is a request error
+                }
+            }
+            for (String client : names) {
+                LoadSubject s = open.get(client);
+                if (s.probe() == null) continue;
+                PoolSnapshot snap = s.probe().get();
+                out.info("sustained", client, "pool_created", "count", snap.created());
+                out.info("sustained", client, "pool_max_borrow_wait", "ms", snap.maxBorrowWaitMillis());
+                out.info("sustained", client, "pool_mean_borrow_wait", "ms", snap.meanBorrowWaitMillis());
+            }
         } catch (Exception e) {
-            throw e instanceof RuntimeException re ? re : new LabException(client + ": " + Lab.oneLine(e));
+            throw rethrow("sustained", e);
         } finally {
-            s.closeQuietly();
+            open.values().forEach(LoadSubject::closeQuietly);
         }
-        FixedRate.report(out, "sustained", client, r);
-        FixedRate.errorTypes(out, "sustained", client, r);
-        Latency.Summary rt = Latency.summarize(r.responseTimeNanos());
-        if (ratePerSecond == 100) out.check("sustained", client, "achieved_rate", r.achievedRatePerSecond(), Criterion.THROUGHPUT_RPS);
-        out.check("sustained", client, "errors_plus_unfinished", r.errors() + r.unfinished(), Criterion.POOL_ERRORS);
-        out.check("sustained", client, "get_p50", rt.p50Millis(), Criterion.GET_P50_MS);
-        out.check("sustained", client, "get_p99", rt.p99Millis(), Criterion.GET_P99_MS);
-        if (s.probe() != null) {
-            PoolSnapshot p = s.probe().get();
-            out.info("sustained", client, "pool_created", "count", p.created());
-            out.info("sustained", client, "pool_max_borrow_wait", "ms", p.maxBorrowWaitMillis());
-            out.info("sustained", client, "pool_mean_borrow_wait", "ms", p.meanBorrowWaitMillis());
+        for (String client : names) {
+            FixedRate.Result r = pooled(results.get(client));
+            PerTrial p = per.get(client);
+            FixedRate.report(out, "sustained", client, r);
+            FixedRate.errorTypes(out, "sustained", client, r);
+            Latency.Summary rt = Latency.summarize(r.responseTimeNanos());
+            if (ratePerSecond == 100) out.check("sustained", client, "achieved_rate", p.of("achieved_rate").estimate(), Criterion.THROUGHPUT_RPS);
+            else out.info("sustained", client, "achieved_rate_trials", "req/s", p.of("achieved_rate").estimate());
+            out.trialValues("sustained", client, "errors_plus_unfinished", p.of("errors_plus_unfinished").estimate());
+            out.checkZero("sustained", client, "errors_plus_unfinished", r.errors() + r.unfinished(), r.scheduled(), Criterion.POOL_ERRORS);
+            Trials.Estimate p50 = p.of("get_p50").estimate(), p99 = p.of("get_p99").estimate();
+            out.check("sustained", client, "get_p50", p50, Criterion.GET_P50_MS);
+            out.check("sustained", client, "get_p99", p99, Criterion.GET_P99_MS);
+            if (p.values.containsKey("borrow_failed")) out.info("sustained", client, "borrow_failed", "count", sum(p.of("borrow_failed")));
+            out.timeoutBound("sustained", client, "response_time_max", rt.maxMillis(), "client_timeout", CLIENT_TIMEOUT_MILLIS);
+            CpuMeter.harness(out, client, r, combined(costs.get(client)));
+            System.out.printf("%-13s sustained, %d trials: %s offered, achieved %s, %d of %d errors + unfinished | GET P50 %s, P99 %s | pooled response %s | lag p99 %s%n",
+                    client, p50.trials(), Results.num(ratePerSecond), p.of("achieved_rate").estimate().text("req/s"), r.errors() + r.unfinished(), r.scheduled(),
+                    p50.text("ms"), p99.text("ms"), rt, Latency.fmt(r.scheduleLagNanos().getValueAtPercentile(99)));
         }
-        CpuMeter.harness(out, client, r, cost);
-        System.out.printf("%-13s sustained: %.2f req/s achieved of %s offered, %d errors, %d unfinished | response %s | service %s | lag p99 %s%n",
-                client, r.achievedRatePerSecond(), Results.num(ratePerSecond), r.errors(), r.unfinished(), rt,
-                Latency.fmt(r.serviceTimeNanos().getValueAtPercentile(99)), Latency.fmt(r.scheduleLagNanos().getValueAtPercentile(99)));
+    }
+
+    static long sum(Trials t) {
+        return Math.round(java.util.Arrays.stream(t.values()).sum());
+    }
+
+    /**
+     * One result from a client's trials, for the pooled rows and the timeline: histograms and counts summed,
+     * the timelines concatenated (t_s counts this client's measured seconds), the rate over all of them.
+     */
+    static FixedRate.Result pooled(List<FixedRate.Result> rs) {
+        FixedRate.Config first = rs.get(0).config();
+        Histogram response = Latency.newHistogram(), service = Latency.newHistogram(), lag = Latency.newHistogram();
+        long scheduled = 0, ok = 0, errors = 0, unfinished = 0, durationMillis = 0;
+        double seconds = 0;
+        Map<String, Long> types = new TreeMap<>();
+        List<FixedRate.Window> timeline = new ArrayList<>();
+        for (FixedRate.Result r : rs) {
+            response.add(r.responseTimeNanos());
+            service.add(r.serviceTimeNanos());
+            lag.add(r.scheduleLagNanos());
+            double offset = durationMillis / 1e3;
+            for (FixedRate.Window w : r.timeline()) {
+                timeline.add(new FixedRate.Window(w.startSeconds() + offset, w.ok(), w.errors(), w.p50Nanos(), w.p99Nanos(), w.maxNanos()));
+            }
+            scheduled += r.scheduled();
+            ok += r.ok();
+            errors += r.errors();
+            unfinished += r.unfinished();
+            seconds += r.achievedRatePerSecond() > 0 ? r.ok() / r.achievedRatePerSecond() : r.config().durationMillis() / 1e3;
+            durationMillis += r.config().durationMillis();
+            r.errorsByType().forEach((k, v) -> types.merge(k, v, Long::sum));
+        }
+        FixedRate.Config cfg = FixedRate.Config.of(first.label(), first.ratePerSecond(), durationMillis).warmupMillis(first.warmupMillis()).workers(first.workers());
+        return new FixedRate.Result(cfg, response, service, lag, scheduled, ok, errors, unfinished, types, seconds > 0 ? ok / seconds : 0, timeline);
+    }
+
+    /** The CPU cost of several runs as one: wall time summed, percentages weighted by wall time. */
+    static CpuMeter.Cost combined(List<CpuMeter.Cost> cs) {
+        double wall = 0, caller = 0, jvm = 0, redis = 0;
+        for (CpuMeter.Cost c : cs) {
+            wall += c.wallSeconds();
+            caller += c.callerCpuPct() * c.wallSeconds();
+            jvm += c.jvmCpuPct() * c.wallSeconds();
+            redis += c.redisCpuPct() * c.wallSeconds();
+        }
+        return wall == 0 ? new CpuMeter.Cost(0, Double.NaN, Double.NaN, Double.NaN) : new CpuMeter.Cost(wall, caller / wall, jvm / wall, redis / wall);
     }
 
     // ------------------------------------------------------------------ test 2: exhaustion
 
     /**
-     * Pool of 5, bursts of 20 simultaneous GETs (4x the pool). Latency counts from the burst's release;
-     * a request that cannot get a connection must wait (queued), not fail. Lettuce's single connection
-     * has no pool: its equivalent is 20 commands in flight on one connection.
+     * Pool of --exhaust-pool (5), bursts of 4x as many simultaneous GETs. Latency counts from the burst's
+     * release; a request that cannot get a connection must wait (queued), not fail. Lettuce's single
+     * connection has no pool: its equivalent is the same burst in flight on one connection. The bursts
+     * are split into --trials trials, interleaved across the clients.
+     *
+     * <p>The borrow wait covers every borrow attempt. A borrow that failed waited until it failed (its
+     * timeout, or at once for a pool that refuses) and then had no connection at all, so its wait for a
+     * connection never ended: the max borrow wait of a trial with a failed borrow is unbounded (Infinity),
+     * and a trial without any borrow attempt is MISSING. The waits until failure are the borrow_wait rows.
      */
-    void exhaustion(Results out, RedisServer redis, String client, int burstCount) {
-        Progress.step(client + ": " + burstCount + " bursts of " + EXHAUST_CONCURRENCY + " concurrent GETs, pool " + EXHAUST_POOL);
-        LoadSubject s = open(redis, client, EXHAUST_POOL);
-        out.meta("exhaustion_settings_" + client, s.settings());
-        FixedRate.SyncCall sync = s.sync();
-        if (client.equals(Clients.JEDIS)) {
-            // The pool's own max wait cannot be reset after warm-up, so the lab times each borrow itself:
-            // the same pool and connection RedisClient uses, borrowed and returned explicitly.
-            RedisClient jc = (RedisClient) s.handle();
-            @SuppressWarnings("unchecked") Pool<Connection> pool = (Pool<Connection>) jc.getPool();
-            sync = () -> {
-                long t0 = System.nanoTime();
-                Connection conn = pool.getResource();
-                borrowWaits.get().record(System.nanoTime() - t0);
-                try {
-                    conn.executeCommand(new CommandArguments(Protocol.Command.GET).key(randomKey()));
-                } finally {
-                    conn.close(); // back to the pool
-                }
-            };
-        }
-        try (Bursts bursts = new Bursts("burst", EXHAUST_CONCURRENCY)) {
-            for (int b = -3; b < burstCount; b++) { // three bursts of warm-up (connections created, JIT), not recorded
-                if (b == 0) borrowWaits.set(new BorrowWaits());
-                if (sync != null) bursts.sync(sync, b >= 0);
-                else bursts.async(s.async(), b >= 0);
-                Lab.sleepMillis(20); // bursts, not a closed loop: let the pool settle between them
+    void exhaustion(Results out, RedisServer redis, List<String> names, int burstCount, int t) {
+        int concurrency = OVERSUBSCRIPTION * exhaustPool;
+        Progress.step(names + ": " + burstCount + " bursts of " + concurrency + " concurrent GETs, pool " + exhaustPool + ", in " + t + " trials");
+        Map<String, LoadSubject> open = new LinkedHashMap<>();
+        Map<String, FixedRate.SyncCall> calls = new LinkedHashMap<>();
+        Map<String, Bursts> bursts = new LinkedHashMap<>();
+        Map<String, PerTrial> per = new LinkedHashMap<>();
+        Map<String, Histogram> attempts = new LinkedHashMap<>();
+        Map<String, Long> failedBorrows = new LinkedHashMap<>();
+        Map<String, PoolSnapshot> pools = new LinkedHashMap<>();
+        try {
+            for (String client : names) {
+                LoadSubject s = open(redis, client, exhaustPool, exhaustBorrowTimeoutMillis);
+                open.put(client, s);
+                out.meta("exhaustion_settings_" + client, s.settings());
+                bursts.put(client, new Bursts("burst-" + client, concurrency));
+                per.put(client, new PerTrial());
+                attempts.put(client, Latency.newHistogram());
+                failedBorrows.put(client, 0L);
+                calls.put(client, client.equals(Clients.JEDIS) ? timedBorrows(s) : s.sync());
+                for (int b = 0; b < 3; b++) burst(bursts.get(client), calls.get(client), s, false); // warm-up (connections, JIT), not recorded
             }
-            Histogram latency = bursts.latency;
-            long errorCount = bursts.errorCount();
+            for (int trial = 0; trial < t; trial++) {
+                int n = Trials.share(burstCount, t, trial);
+                for (String client : order(names, trial)) {
+                    LoadSubject s = open.get(client);
+                    Bursts b = bursts.get(client);
+                    long errorsBefore = b.errorCount(), okBefore = b.latency.getTotalCount();
+                    borrowWaits.set(new BorrowWaits());
+                    for (int i = 0; i < n; i++) burst(b, calls.get(client), s, true);
+                    PerTrial p = per.get(client);
+                    p.of("errors").add(b.errorCount() - errorsBefore);
+                    p.of("requests").add(b.errorCount() - errorsBefore + b.latency.getTotalCount() - okBefore);
+                    if (s.probe() == null) continue;
+                    BorrowWaits w = borrowWaits.get();
+                    Histogram h = w.copyAttempts();
+                    attempts.get(client).add(h);
+                    failedBorrows.merge(client, w.failed(), Long::sum);
+                    p.of("borrow_failed").add(w.failed());
+                    p.of("pool_max_borrow_wait").add(h.getTotalCount() == 0 ? Double.NaN : w.failed() > 0 ? Double.POSITIVE_INFINITY : h.getMaxValue() / 1e6);
+                    p.of("borrow_wait_max_until_done_or_failed").add(h.getTotalCount() == 0 ? Double.NaN : h.getMaxValue() / 1e6);
+                }
+            }
+            for (String client : names) if (open.get(client).probe() != null) pools.put(client, open.get(client).probe().get());
+        } finally {
+            bursts.values().forEach(Bursts::close);
+            open.values().forEach(LoadSubject::closeQuietly);
+        }
+        for (String client : names) {
+            Bursts b = bursts.get(client);
+            PerTrial p = per.get(client);
+            Histogram latency = b.latency;
+            long errorCount = b.errorCount(), requests = latency.getTotalCount() + errorCount;
             out.latency("exhaustion", client, "burst_get", latency);
-            out.info("exhaustion", client, "requests", "count", latency.getTotalCount() + errorCount);
-            bursts.errors.forEach((type, n) -> out.info("exhaustion", client, "errors_" + type, "count", n.sum()));
-            out.info("exhaustion", client, "concurrency", "count", EXHAUST_CONCURRENCY);
-            out.check("exhaustion", client, "errors", errorCount, Criterion.POOL_EXHAUSTION_ERRORS);
-            double maxWait = Double.NaN;
-            if (s.probe() != null) {
-                PoolSnapshot p = s.probe().get();
-                Histogram waits = borrowWaits.get().copy();
-                maxWait = waits.getTotalCount() == 0 ? Double.NaN : waits.getMaxValue() / 1e6;
-                out.info("exhaustion", client, "pool_size", "count", EXHAUST_POOL);
-                out.info("exhaustion", client, "pool_created", "count", p.created()); // <= 5: the others queued (or failed)
-                out.latency("exhaustion", client, "borrow_wait", waits);
-                out.info("exhaustion", client, "borrows_waited_over_1ms", "count", waits.getCountBetweenValues(1_000_000, Long.MAX_VALUE / 4));
+            out.info("exhaustion", client, "requests", "count", requests);
+            b.errors.forEach((type, n) -> out.info("exhaustion", client, "errors_" + type, "count", n.sum()));
+            out.info("exhaustion", client, "concurrency", "count", concurrency);
+            out.trialValues("exhaustion", client, "errors", p.of("errors").estimate());
+            out.checkZero("exhaustion", client, "errors", errorCount, requests, Criterion.POOL_EXHAUSTION_ERRORS);
+            String borrow = "n/a (no pool)";
+            if (pools.containsKey(client)) {
+                Histogram h = attempts.get(client);
+                long failed = failedBorrows.get(client);
+                out.info("exhaustion", client, "pool_size", "count", exhaustPool);
+                out.info("exhaustion", client, "pool_created", "count", pools.get(client).created()); // <= pool size: the others queued (or failed)
+                Latency.Summary all = out.latency("exhaustion", client, "borrow_wait", h); // every attempt, failed ones at the time they failed
+                out.info("exhaustion", client, "borrow_attempts", "count", h.getTotalCount());
+                out.info("exhaustion", client, "borrow_failed", "count", failed);
+                out.trialValues("exhaustion", client, "borrow_failed", p.of("borrow_failed").estimate());
+                out.info("exhaustion", client, "borrows_waited_over_1ms", "count", h.getCountBetweenValues(1_000_000, Long.MAX_VALUE / 4));
+                out.info("exhaustion", client, "borrow_wait_max_trials", "ms", p.of("borrow_wait_max_until_done_or_failed").estimate());
+                Trials.Estimate maxWait = p.of("pool_max_borrow_wait").estimate();
                 out.check("exhaustion", client, "pool_max_borrow_wait", maxWait, Criterion.POOL_MAX_WAIT_MS);
+                long trialsWithFailure = java.util.Arrays.stream(p.of("borrow_failed").values()).filter(v -> v > 0).count();
+                String failedText = String.format(java.util.Locale.ROOT, "%,d of %,d borrow attempts failed", failed, h.getTotalCount());
+                if (failed > 0) {
+                    out.note("exhaustion", client, "pool_max_borrow_wait", failedText + " (no connection, after waiting up to " + Latency.fmt(all.maxNanos())
+                            + "): the wait to a connection is unbounded in " + trialsWithFailure + " of " + maxWait.trials() + " trials");
+                }
+                if (client.equals(Clients.JEDIS)) out.timeoutBound("exhaustion", client, "borrow_wait_max", all.maxMillis(), "exhaust_borrow_timeout", exhaustBorrowTimeoutMillis);
+                borrow = failedText + ", max borrow wait " + maxWait.text("ms") + (failed > 0 ? " (Infinity: a failed borrow never got a connection)" : "")
+                        + ", waits of every attempt " + all;
             } else {
                 out.info("exhaustion", client, "connections", "count", 1);
             }
-            System.out.printf("%-13s exhaustion: %d requests, %d errors, max borrow wait %s ms | latency from burst start %s%n",
-                    client, latency.getTotalCount() + errorCount, errorCount, Double.isNaN(maxWait) ? "n/a (no pool)" : String.format("%.2f", maxWait),
-                    Latency.summarize(latency));
-        } finally {
-            s.closeQuietly();
+            System.out.printf("%-13s exhaustion, %d trials: %d requests, %d errors | %s | latency from burst start %s%n",
+                    client, p.of("errors").size(), requests, errorCount, borrow, Latency.summarize(latency));
         }
+    }
+
+    /** One burst of the client's call (sync or async); bursts, not a closed loop: the pool settles between them. */
+    static void burst(Bursts b, FixedRate.SyncCall sync, LoadSubject s, boolean record) {
+        if (sync != null) b.sync(sync, record);
+        else b.async(s.async(), record);
+        Lab.sleepMillis(20);
+    }
+
+    /**
+     * Jedis's pool times only the borrows that succeed (and its max cannot be reset after warm-up), so the
+     * lab times each borrow itself, failed ones included: the same pool and connection RedisClient uses,
+     * borrowed and returned explicitly.
+     */
+    FixedRate.SyncCall timedBorrows(LoadSubject s) {
+        RedisClient jc = (RedisClient) s.handle();
+        @SuppressWarnings("unchecked") Pool<Connection> pool = (Pool<Connection>) jc.getPool();
+        return () -> {
+            long t0 = System.nanoTime();
+            Connection conn;
+            try {
+                conn = pool.getResource();
+            } catch (RuntimeException e) {
+                borrowWaits.get().recordFailed(System.nanoTime() - t0); // timed out (maxWait) or could not connect
+                throw e;
+            }
+            borrowWaits.get().record(System.nanoTime() - t0);
+            try {
+                conn.executeCommand(new CommandArguments(Protocol.Command.GET).key(randomKey()));
+            } finally {
+                conn.close(); // back to the pool
+            }
+        };
     }
 
     /**
@@ -332,24 +587,26 @@ public class S3_pool implements Callable<Integer> {
         Progress.step("jedis: past maxWait (" + TINY_MAX_WAIT_MILLIS + " ms) with " + SLOW_COMMAND_MILLIS + " ms BLPOPs");
         String empty = keys.key("empty-list");
         int rounds = maxWaitRounds;
-        try (RedisClient blocking = Clients.jedis(redis, Clients.pool(EXHAUST_POOL, TINY_MAX_WAIT_MILLIS), "lab-s3-jedis-maxwait");
-             Bursts bursts = new Bursts("burst", EXHAUST_CONCURRENCY)) {
+        try (RedisClient blocking = Clients.jedis(redis, Clients.pool(MAXWAIT_POOL, TINY_MAX_WAIT_MILLIS), "lab-s3-jedis-maxwait");
+             Bursts bursts = new Bursts("burst", MAXWAIT_CONCURRENCY)) {
             for (int i = 0; i < rounds; i++) bursts.sync(() -> blocking.blpop(SLOW_COMMAND_MILLIS / 1000.0, empty), true);
             Histogram h = bursts.latency;
             Map<String, LongAdder> errors = bursts.errors;
             long errorCount = bursts.errorCount();
-            out.meta("maxwait_settings", "maxTotal=" + EXHAUST_POOL + " maxWait=" + TINY_MAX_WAIT_MILLIS + "ms, BLPOP timeout " + SLOW_COMMAND_MILLIS + "ms, "
-                    + EXHAUST_CONCURRENCY + " concurrent x " + rounds + " rounds");
+            out.meta("maxwait_settings", "maxTotal=" + MAXWAIT_POOL + " maxWait=" + TINY_MAX_WAIT_MILLIS + "ms, BLPOP timeout " + SLOW_COMMAND_MILLIS + "ms, "
+                    + MAXWAIT_CONCURRENCY + " concurrent x " + rounds + " rounds");
             out.info("maxwait", "jedis", "requests", "count", h.getTotalCount() + errorCount);
             out.info("maxwait", "jedis", "ok", "count", h.getTotalCount());
             out.info("maxwait", "jedis", "borrow_timeouts", "count", errorCount);
             errors.forEach((type, n) -> out.info("maxwait", "jedis", "errors_" + type, "count", n.sum()));
-            out.info("maxwait", "jedis", "pool_max_borrow_wait", "ms", blocking.getPool().getMaxBorrowWaitDuration().toNanos() / 1e6);
+            double poolMax = blocking.getPool().getMaxBorrowWaitDuration().toNanos() / 1e6;
+            out.info("maxwait", "jedis", "pool_max_borrow_wait", "ms", poolMax);
+            out.timeoutBound("maxwait", "jedis", "pool_max_borrow_wait", poolMax, "maxwait_borrow_timeout", TINY_MAX_WAIT_MILLIS);
             // the pool is still usable afterwards
             blocking.get(keyNames[0]);
             out.info("maxwait", "jedis", "pool_usable_after", "bool", 1);
-            System.out.printf("jedis-maxwait: %d of %d BLPOPs timed out borrowing (%s), %d ok; pool still usable%n",
-                    errorCount, h.getTotalCount() + errorCount, errors.keySet(), h.getTotalCount());
+            System.out.printf("jedis-maxwait: %d of %d BLPOPs timed out borrowing after the pool's maxWait of %d ms (%s), %d ok; pool still usable%n",
+                    errorCount, h.getTotalCount() + errorCount, TINY_MAX_WAIT_MILLIS, errors.keySet(), h.getTotalCount());
         }
     }
 
@@ -386,20 +643,48 @@ public class S3_pool implements Callable<Integer> {
     }
 
     /**
-     * Fixed-rate GETs at --rate; at 1/3 of the run the redis-server process is SIGKILLed, and --down-ms
-     * later started again on the same port. Reconnect time = from the restarted server answering PING
-     * (RedisServer.restart() returns then) to the first successful client request completing after it.
-     * Total outage = from the kill to that same request. Failed = errors + unfinished over scheduled.
+     * --trials restarts per variant, interleaved across the variants (one run each per round, the order
+     * alternating). Criteria on the median across trials of the reconnect time and of the failed share;
+     * a trial whose client never succeeded again before its run ended counts as an unbounded reconnect.
      */
-    void restart(Results out, RedisServer redis, RestartVariant kind, long runMillis) {
-        String variant = Choice.label(kind);
-        Progress.step(variant + ": kill Redis at 1/3 of a " + runMillis / 1000.0 + " s run at " + Results.num(ratePerSecond) + " req/s, restart " + downMillis + " ms later");
+    void restart(Results out, RedisServer redis, List<RestartVariant> kinds, long runMillis, int t) {
+        Map<String, PerTrial> per = new LinkedHashMap<>();
+        for (RestartVariant k : kinds) per.put(Choice.label(k), new PerTrial());
+        for (int trial = 0; trial < t; trial++) {
+            for (RestartVariant kind : order(kinds, trial)) restartTrial(out, redis, kind, runMillis, trial, t, per.get(Choice.label(kind)));
+        }
+        for (RestartVariant kind : kinds) {
+            String variant = Choice.label(kind);
+            PerTrial p = per.get(variant);
+            Trials.Estimate reconnect = p.of("reconnect_after_ping").estimate(), failed = p.of("failed_requests_pct").estimate();
+            out.check("restart", variant, "reconnect_after_ping", reconnect, Criterion.RECONNECT_MS);
+            out.check("restart", variant, "failed_requests_pct", failed, Criterion.FAILED_REQUESTS_PCT);
+            out.info("restart", variant, "total_outage_from_kill_trials", "ms", p.of("total_outage_from_kill").estimate());
+            out.info("restart", variant, "server_down_trials", "ms", p.of("server_down").estimate());
+            out.info("restart", variant, "failed_requests_trials", "count", p.of("failed_requests").estimate());
+            out.info("restart", variant, "failed_requests_all_trials", "count", sum(p.of("failed_requests")));
+            out.info("restart", variant, "scheduled_all_trials", "count", sum(p.of("scheduled")));
+            System.out.printf("%-19s restart, %d trials: reconnect %s after PING, failed %s (%d of %d requests over all trials)%n",
+                    variant, reconnect.trials(), reconnect.text("ms"), failed.text("%"), sum(p.of("failed_requests")), sum(p.of("scheduled")));
+        }
+    }
+
+    /**
+     * One restart run: fixed-rate GETs at --rate; at 1/3 of the run the redis-server process is SIGKILLed,
+     * and --down-ms later started again on the same port. Reconnect time = from the restarted server
+     * answering PING (RedisServer.restart() returns then) to the first successful client request completing
+     * after it. Total outage = from the kill to that same request. Failed = errors + unfinished over scheduled.
+     */
+    void restartTrial(Results out, RedisServer redis, RestartVariant kind, long runMillis, int trial, int t, PerTrial per) {
+        String variant = Choice.label(kind), test = trialTest("restart", trial);
+        Progress.step(String.format(java.util.Locale.ROOT, "restart trial %d/%d, %s: kill %s at 1/3 of a %.1f s run at %s req/s, restart %d ms later", trial + 1, t,
+                variant, redis.serverName(), runMillis / 1000.0, Results.num(ratePerSecond), downMillis));
         populate(redis);
         long pidBefore = Long.parseLong(redis.info("server").get("process_id"));
         LoadSubject s = restartSubject(redis, variant);
-        out.meta("restart_settings_" + variant, s.settings() + "; " + kind.description);
+        if (trial == 0) out.meta("restart_settings_" + variant, s.settings() + "; " + kind.description);
         Completions comp = new Completions();
-        FixedRate.Config cfg = FixedRate.Config.of("S3-restart-" + variant, ratePerSecond, runMillis).warmupMillis(restartWarmupMillis);
+        FixedRate.Config cfg = FixedRate.Config.of("S3-restart-" + variant + "-t" + (trial + 1), ratePerSecond, runMillis).warmupMillis(restartWarmupMillis);
         Faults fault = Faults.plan(variant)
                 .after(cfg.warmupMillis() + runMillis / 3, "kill", () -> {
                     redis.kill();
@@ -410,37 +695,43 @@ public class S3_pool implements Callable<Integer> {
                     Progress.line(variant + ": " + redis.serverName() + "-server restarted, answers PING");
                 });
         FixedRate.Result r;
-        try (AutoCloseable sample = sampler(out, "restart", s)) {
+        try (AutoCloseable sample = sampler(out, test, s)) {
             fault.start();
             r = s.sync() != null ? FixedRate.run(cfg.workers(s.workers()), comp.wrap(s.sync())) : FixedRate.runAsync(cfg, comp.wrap(s.async()));
             fault.await(30_000);
         } catch (Exception e) {
-            throw e instanceof RuntimeException re ? re : new LabException(variant + ": " + Lab.oneLine(e));
+            throw rethrow(variant, e);
         } finally {
             s.closeQuietly();
         }
         long killAt = fault.startedAt("kill"), upAt = fault.at("restart");
-        if (upAt == 0) throw new LabException(variant + ": the run ended before Redis was restarted");
+        if (upAt == 0) throw new LabException(variant + ": the run ended before " + redis.serverName() + " was restarted (raise --restart-run-seconds or lower --down-ms)");
         long pidAfter = Long.parseLong(redis.info("server").get("process_id"));
 
+        // no success after the restart before the run ended: the reconnect did not happen within the run (unbounded, never a pass)
         long firstOk = comp.firstOkAfter(upAt);
-        double reconnectMillis = firstOk < 0 ? Double.NaN : (firstOk - upAt) / 1e6;
-        double outageMillis = firstOk < 0 ? Double.NaN : (firstOk - killAt) / 1e6;
+        double reconnectMillis = firstOk < 0 ? Double.POSITIVE_INFINITY : (firstOk - upAt) / 1e6;
+        double outageMillis = firstOk < 0 ? Double.POSITIVE_INFINITY : (firstOk - killAt) / 1e6;
         long lastFail = comp.lastFailedAfter(upAt);
-        FixedRate.report(out, "restart", variant, r);
-        FixedRate.errorTypes(out, "restart", variant, r);
-        out.info("restart", variant, "server_kills", "count", 1);
-        out.info("restart", variant, "server_pid_changed", "bool", pidBefore != pidAfter ? 1 : 0);
-        out.info("restart", variant, "server_down", "ms", (upAt - killAt) / 1e6);
-        out.info("restart", variant, "total_outage_from_kill", "ms", outageMillis);
-        out.info("restart", variant, "ok_after_restart", "count", comp.okAfter(upAt));
-        out.info("restart", variant, "errors_after_restart", "count", comp.failedAfter(upAt));
-        out.info("restart", variant, "last_error_after_restart", "ms", lastFail < 0 ? 0 : (lastFail - upAt) / 1e6);
-        out.info("restart", variant, "failed_requests", "count", r.errors() + r.unfinished());
-        out.check("restart", variant, "reconnect_after_ping", reconnectMillis, Criterion.RECONNECT_MS);
-        out.check("restart", variant, "failed_requests_pct", r.failedPercent(), Criterion.FAILED_REQUESTS_PCT);
-        System.out.printf("%-19s restart: down %.0f ms, reconnect %.1f ms after PING, outage %.0f ms from kill, %d/%d failed (%.2f %%) %s, response p99 %s max %s%n",
-                variant, (upAt - killAt) / 1e6, reconnectMillis, outageMillis, r.errors() + r.unfinished(), r.scheduled(), r.failedPercent(),
+        FixedRate.report(out, test, variant, r);
+        FixedRate.errorTypes(out, test, variant, r);
+        out.info(test, variant, "server_kills", "count", 1);
+        out.info(test, variant, "server_pid_changed", "bool", pidBefore != pidAfter ? 1 : 0);
+        out.info(test, variant, "server_down", "ms", (upAt - killAt) / 1e6);
+        out.info(test, variant, "total_outage_from_kill", "ms", outageMillis);
+        out.info(test, variant, "ok_after_restart", "count", comp.okAfter(upAt));
+        out.info(test, variant, "errors_after_restart", "count", comp.failedAfter(upAt));
+        out.info(test, variant, "last_error_after_restart", "ms", lastFail < 0 ? 0 : (lastFail - upAt) / 1e6);
+        out.info(test, variant, "failed_requests", "count", r.errors() + r.unfinished());
+        out.timeoutBound(test, variant, "response_time_max", Latency.summarize(r.responseTimeNanos()).maxMillis(), "client_timeout", CLIENT_TIMEOUT_MILLIS);
+        per.of("reconnect_after_ping").add(reconnectMillis);
+        per.of("failed_requests_pct").add(r.failedPercent());
+        per.of("total_outage_from_kill").add(outageMillis);
+        per.of("server_down").add((upAt - killAt) / 1e6);
+        per.of("failed_requests").add(r.errors() + r.unfinished());
+        per.of("scheduled").add(r.scheduled());
+        System.out.printf("%-19s restart trial %d: down %.0f ms, reconnect %.1f ms after PING, outage %.0f ms from kill, %d/%d failed (%.2f %%) %s, response p99 %s max %s%n",
+                variant, trial + 1, (upAt - killAt) / 1e6, reconnectMillis, outageMillis, r.errors() + r.unfinished(), r.scheduled(), r.failedPercent(),
                 r.errorsByType(), Latency.fmt(r.responseTimeNanos().getValueAtPercentile(99)), Latency.fmt(r.responseTimeNanos().getMaxValue()));
     }
 }

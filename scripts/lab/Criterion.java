@@ -44,6 +44,10 @@ public enum Criterion {
     WARM_STARTUP_MS("Start-up time with pre-warming", "ms", Cmp.LT, 5000, "Deep Question 1"),
     VERSIONED_WRONG_READS("Wrong or failed reads across a schema change, version-prefixed keys", "count", Cmp.EQ, 0, "Deep Question 2"),
     RDB_DELTA_MS("SET latency delta RDB on vs off (P99)", "ms", Cmp.LT, 1, "Deep Question 3"),
+    LIFECYCLE_CONNECTIONS_LEFT("Redis connections left open after API shutdown", "count", Cmp.EQ, 0, "Success Criteria / Integration"),
+    LIFECYCLE_THREADS_LEFT("Client threads left running after API shutdown", "count", Cmp.EQ, 0, "Success Criteria / Integration"),
+    EVENT_LOOP_BLOCKING_CALLS("Blocking calls on the async client's event-loop threads", "count", Cmp.EQ, 0, "Success Criteria / Integration"),
+    FAULT_REQUESTS_FAILED("Requests not answered with the chunk under faults (graceful fallback)", "count", Cmp.EQ, 0, "Success Criteria / Integration"),
     UNCAUGHT_EXCEPTIONS("Uncaught exceptions", "count", Cmp.EQ, 0, "Success Criteria / Integration");
 
     /** How a measured value is compared with the target. */

@@ -182,6 +182,25 @@ public final class Results {
         for (int i = 0; i < v.length; i++) t.row(scenario, test, client, metric, i + 1, v[i]);
     }
 
+    /** A line printed under the summary table beside the criteria (what a row alone cannot say: failed attempts, a bound). */
+    public void note(String test, String client, String metric, String text) {
+        notes.add(test + " " + client + " " + metric + ": " + text);
+    }
+
+    /**
+     * A latency that equals a timeout the lab set (a pool's borrow limit, a command or socket timeout, a
+     * breaker's open window) measures that parameter, not the server. When {@code valueMillis} is from 90 %
+     * to 120 % (+ 2 ms: a timeout fires a little late) of {@code timeoutMillis}: an INFO row {@code <metric>_set_by_timeout}
+     * with the timeout (ms), run.csv {@code timeout_<timeoutName>_ms}, and a note under the summary. Returns whether it applied.
+     */
+    public boolean timeoutBound(String test, String client, String metric, double valueMillis, String timeoutName, double timeoutMillis) {
+        if (Double.isNaN(valueMillis) || !(timeoutMillis > 0) || valueMillis < 0.9 * timeoutMillis || valueMillis > 1.2 * timeoutMillis + 2) return false;
+        info(test, client, metric + "_set_by_timeout", "ms", timeoutMillis);
+        meta("timeout_" + timeoutName + "_ms", num(timeoutMillis));
+        note(test, client, metric, num(valueMillis) + " ms is set by the lab's " + timeoutName + " (" + num(timeoutMillis) + " ms), not by the server");
+        return true;
+    }
+
     /** An INFO quantity over trials (no target): median, interval and trials, like a judged one. */
     public void info(String test, String client, String metric, String unit, Trials.Estimate e) {
         rows.add(new Row(scenario, test, client, metric, unit, e.median(), null, Criterion.Status.INFO, e.trials(), e.low(), e.high(), e.method()));
@@ -241,6 +260,9 @@ public final class Results {
         r.meta().forEach(this::meta);
         if (r.withinTolerance()) {
             Progress.step(r.toString());
+        } else if (r.targetMillis() <= 0) {
+            // a loopback path exists only to do faults on it: what it costs is part of what this run measured
+            Progress.step(r + " -- the fault path's own cost, in every latency measured through it");
         } else {
             System.out.println("WARNING: " + r + " -- this run does not have the '" + r.profile() + "' network it asked for; its latencies are not that profile's");
         }

@@ -26,6 +26,7 @@ public enum Script {
     Q1_warming("Deep Question 1: Cache Warming Strategy"),
     Q2_key_versioning("Deep Question 2: Cache Key Versioning"),
     Q3_persistence("Deep Question 3: Redis Persistence (RDB vs AOF)"),
+    I1_integration("Integration Criteria: lifecycle, async compatibility, error handling"),
     X1_invalidation("Beyond the seed: invalidation channels compared"),
     X2_saturation("Beyond the seed: saturation knee");
 

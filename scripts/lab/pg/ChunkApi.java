@@ -29,6 +29,10 @@ import lab.redis.RedisServer;
  * its pool, optionally warms L2, then listens; {@link #close} stops listening and closes the client.
  * Start never waits for, or fails on, Redis: a dead Redis only opens the breaker.
  *
+ * <p>{@code GET /async/chunks/{id}} is the same answer through the async read path
+ * ({@link TieredCache#lookupAsync}): the request thread returns at once, Lettuce's event loop only completes
+ * the L2 reply, and the rest (L3 query, response) runs on the API's own async workers.
+ *
  * <p>Responses: 200 JSON chunk; 404 unknown id; 400 malformed id; 405 other methods. Anything that
  * escapes request handling is counted ({@link #uncaught}) and answered 500, so a bug is visible.
  */
@@ -41,6 +45,19 @@ public final class ChunkApi implements AutoCloseable {
     public final LongAdder uncaught = new LongAdder();
     public final AtomicReference<Throwable> lastUncaught = new AtomicReference<>();
     private final int warmed;
+    /**
+     * Where the async path continues after an L2 reply: its queue (LinkedTransferQueue) never takes a lock
+     * on offer, so handing work over from an event-loop thread cannot park it (a LinkedBlockingQueue can).
+     */
+    private final ExecutorService asyncWorkers = asyncPool(8);
+
+    /** Threads started up front: creating one on first use takes the pool's lock, from whichever thread hands over. */
+    private static ExecutorService asyncPool(int threads) {
+        java.util.concurrent.ThreadPoolExecutor p = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
+                new java.util.concurrent.LinkedTransferQueue<>(), Threads.daemon("api-async-worker"));
+        p.prestartAllCoreThreads();
+        return p;
+    }
     private long startupNanos, clientCreateNanos, warmNanos;
 
     private ChunkApi(HttpServer server, ExecutorService workers, TieredCache cache, int warmed) {
@@ -73,6 +90,7 @@ public final class ChunkApi implements AutoCloseable {
         }
         ChunkApi api = new ChunkApi(server, workers, cache, warmed);
         server.createContext("/", api::handle);
+        server.createContext("/async/chunks/", api::handleAsync);
         server.setExecutor(workers);
         server.start();
         api.startupNanos = System.nanoTime() - t0;
@@ -111,6 +129,38 @@ public final class ChunkApi implements AutoCloseable {
         } finally {
             ex.close();
         }
+    }
+
+    /** The async read path: answered from {@link #asyncWorkers} when the lookup completes; uncaught failures count as in {@link #handle}. */
+    private void handleAsync(HttpExchange ex) {
+        String idText = ex.getRequestURI().getPath().substring("/async/chunks/".length());
+        if (!ex.getRequestMethod().equals("GET") || !ID.matcher(idText).matches()) {
+            handle(ex); // the sync handler's 405/400 answers
+            return;
+        }
+        java.util.concurrent.CompletableFuture<TieredCache.Served> f;
+        try {
+            f = cache.lookupAsync(Long.parseLong(idText), asyncWorkers);
+        } catch (Throwable t) {
+            f = java.util.concurrent.CompletableFuture.failedFuture(t);
+        }
+        f.whenCompleteAsync((served, failed) -> {
+            try {
+                if (failed != null) throw failed;
+                if (served.body() == null) send(ex, 404, "{\"error\":\"no such chunk\"}");
+                else send(ex, 200, served.body());
+            } catch (Throwable t) {
+                uncaught.increment();
+                lastUncaught.compareAndSet(null, t);
+                try {
+                    send(ex, 500, "{\"error\":\"internal\"}");
+                } catch (IOException | RuntimeException ignored) {
+                    // the client may be gone; the failure is already counted
+                }
+            } finally {
+                ex.close();
+            }
+        }, asyncWorkers);
     }
 
     private static void send(HttpExchange ex, int status, String json) throws IOException {
@@ -157,6 +207,7 @@ public final class ChunkApi implements AutoCloseable {
     public void close() {
         server.stop(0);
         workers.shutdownNow();
+        asyncWorkers.shutdownNow();
         cache.close();
     }
 
@@ -180,6 +231,17 @@ public final class ChunkApi implements AutoCloseable {
             else if (s >= 400) s4xx.increment();
             else if (s >= 200 && s < 300) s2xx.increment();
             return s;
+        }
+
+        /** GET base+path with its body (statuses counted as in {@link #get}). */
+        public HttpResponse<byte[]> fetch(String path) throws IOException, InterruptedException {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            int s = r.statusCode();
+            if (s >= 500) s5xx.increment();
+            else if (s >= 400) s4xx.increment();
+            else if (s >= 200 && s < 300) s2xx.increment();
+            return r;
         }
 
         /** GET base+path; its status, or -1 when the request itself failed (for a probe that must not throw). */

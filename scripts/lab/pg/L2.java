@@ -33,6 +33,29 @@ public interface L2 extends AutoCloseable {
 
     void del(String key);
 
+    /**
+     * The value at {@code key} without blocking the caller: Lettuce completes the future on its event loop;
+     * a synchronous client (Jedis) has no event loop and answers on the caller's thread. Failures complete
+     * the future exceptionally, never throw.
+     */
+    default java.util.concurrent.CompletableFuture<byte[]> getAsync(String key) {
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(get(key));
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** SET with a TTL without blocking the caller (as {@link #getAsync}). */
+    default java.util.concurrent.CompletableFuture<Void> setAsync(String key, byte[] value, long ttlSeconds) {
+        try {
+            set(key, value, ttlSeconds);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Waits up to {@code millis} for a connection to be usable (warming only; requests never wait). */
     default void awaitReady(long millis) {}
 
@@ -152,6 +175,25 @@ public interface L2 extends AutoCloseable {
         @Override public byte[] get(String key) { return conn().sync().get(bytes(key)); }
         @Override public void set(String key, byte[] value, long ttlSeconds) { conn().sync().set(bytes(key), value, SetArgs.Builder.ex(ttlSeconds)); }
         @Override public void del(String key) { conn().sync().del(bytes(key)); }
+
+        // the async path: the command's own future, completed on Lettuce's event loop (or by its timeout timer)
+        @Override
+        public java.util.concurrent.CompletableFuture<byte[]> getAsync(String key) {
+            try {
+                return conn().async().get(bytes(key)).toCompletableFuture();
+            } catch (RuntimeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> setAsync(String key, byte[] value, long ttlSeconds) {
+            try {
+                return conn().async().set(bytes(key), value, SetArgs.Builder.ex(ttlSeconds)).toCompletableFuture().thenApply(ok -> null);
+            } catch (RuntimeException e) {
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        }
 
         @Override
         public void setAll(Map<String, byte[]> values, long ttlSeconds) {

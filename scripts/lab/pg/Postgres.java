@@ -359,4 +359,80 @@ public abstract class Postgres implements AutoCloseable {
         }
     }
 
+
+    // ---------------------------------------------------------------- network
+
+    /**
+     * This server behind a new {@link lab.net.NetworkPath} with {@code profile}: connections made through
+     * the view go through the path's proxy and pay its round trip, with the same credentials. Closing the
+     * view closes its path, never the server.
+     */
+    public Via via(lab.net.NetworkProfile profile) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^jdbc:postgresql://([^/:?,]+)(?::(\\d+))?(/.*)?$").matcher(jdbcUrl());
+        if (!m.matches()) throw new LabException("cannot put PostgreSQL at " + safe(jdbcUrl()) + " behind a network path: one host:port expected in the URL (or drop --network)");
+        int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+        return new Via(this, lab.net.NetworkPath.start(profile, m.group(1), port), m.group(3) == null ? "/" : m.group(3));
+    }
+
+    /** A view of a PostgreSQL through a network path (see {@link #via}). */
+    public static final class Via extends Postgres {
+        private final Postgres inner;
+        private final lab.net.NetworkPath path;
+        private final String rest;
+
+        Via(Postgres inner, lab.net.NetworkPath path, String rest) {
+            super(inner.backend);
+            this.inner = inner;
+            this.path = path;
+            this.rest = rest;
+            credentials.putAll(inner.credentials);
+        }
+
+        @Override public String jdbcUrl() { return "jdbc:postgresql://" + path.host() + ":" + path.port() + rest; }
+        @Override public String describe() { return inner.describe() + " via " + path; }
+        @Override public boolean owned() { return inner.owned(); }
+
+        public lab.net.NetworkPath path() {
+            return path;
+        }
+
+        /**
+         * The round trip through the path: {@code pings} {@code SELECT 1} straight to the server and as many
+         * through the path, alternated so both see the same machine load (the PostgreSQL counterpart of
+         * {@link lab.net.NetworkPath#rtt()}, whose PING is Redis's protocol).
+         */
+        public lab.net.NetworkPath.Rtt rtt(int pings) {
+            try (Connection d = inner.connect(); Connection v = connect(); Statement sd = d.createStatement(); Statement sv = v.createStatement()) {
+                long[] dt = new long[pings], vt = new long[pings];
+                for (int i = 0; i < 20; i++) {
+                    sd.execute("SELECT 1");
+                    sv.execute("SELECT 1");
+                }
+                for (int i = 0; i < pings; i++) {
+                    long t0 = System.nanoTime();
+                    sd.execute("SELECT 1");
+                    long t1 = System.nanoTime();
+                    sv.execute("SELECT 1");
+                    long t2 = System.nanoTime();
+                    dt[i] = t1 - t0;
+                    vt[i] = t2 - t1;
+                }
+                java.util.Arrays.sort(dt);
+                java.util.Arrays.sort(vt);
+                return new lab.net.NetworkPath.Rtt(path.profile(), pings, pct(dt, 50), pct(dt, 99), pct(vt, 50), pct(vt, 99));
+            } catch (SQLException e) {
+                throw new LabException("cannot measure the round trip to PostgreSQL through " + path + ": " + firstLine(e.getMessage()));
+            }
+        }
+
+        static double pct(long[] sorted, double p) {
+            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+        }
+
+        @Override
+        public void close() {
+            path.close();
+        }
+    }
 }

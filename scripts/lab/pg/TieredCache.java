@@ -108,6 +108,10 @@ public final class TieredCache implements AutoCloseable {
         // after a failed L2 read, no write-back: on a hung Redis it would make the request wait a second timeout
         boolean fillL2 = v != L2_FAILED;
         if (!fillL2) v = null;
+        if (v != null && !decodes(v)) { // a value that is not a chunk: served from L3 and overwritten there, never served
+            l2Undecodable.increment();
+            v = null;
+        }
         if (v != null) {
             l2Hits.increment();
             firstL2HitAfterMark.compareAndSet(0, System.nanoTime());
@@ -271,6 +275,104 @@ public final class TieredCache implements AutoCloseable {
 
     public ChunkTable table() {
         return l3;
+    }
+
+    // ---- the async read path (Integration criteria: no blocking I/O in async context)
+
+    /** L2 values that were there but did not decode as a chunk: served from L3 and overwritten instead. */
+    public final LongAdder l2Undecodable = new LongAdder();
+
+    /** Whether an L2 value decodes as a chunk (a truncated or foreign value must not reach a client). */
+    static boolean decodes(byte[] v) {
+        try {
+            ChunkTable.parse(v);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A deliberate bug for the tests and the detector's check: run the continuation after the L2 reply on the
+     * thread that completed it (Lettuce's event loop) instead of {@code blocking}, so an L2 miss does its JDBC
+     * read there. Never set in a measured run.
+     */
+    public volatile boolean continueOnL2Thread;
+
+    /**
+     * The async read path: L1, then L2 through the breaker without blocking the caller (Lettuce completes the
+     * reply on its event loop), then everything after the reply on {@code blocking}: decoding, L1, the L3
+     * query (JDBC blocks) and the L2 write-back. The event loop only completes futures. An L2 value that does
+     * not decode ({@link ChunkTable#parse}) is treated as a miss and overwritten from L3, as in {@link #lookup}.
+     * No coalescing here.
+     */
+    public CompletableFuture<Served> lookupAsync(long id, java.util.concurrent.Executor blocking) {
+        requests.increment();
+        byte[] v1 = l1.getIfPresent(id);
+        if (v1 != null) {
+            l1Hits.increment();
+            return CompletableFuture.completedFuture(new Served(Tier.L1, v1));
+        }
+        CompletableFuture<byte[]> reply = guardedAsync(() -> l2.getAsync(key(id)));
+        java.util.function.BiFunction<byte[], Throwable, Served> next = (v, failed) -> afterL2(id, v, failed);
+        return continueOnL2Thread ? reply.handle(next) : reply.handleAsync(next, blocking);
+    }
+
+    private Served afterL2(long id, byte[] v, Throwable failed) {
+        boolean fillL2 = failed == null; // after a failed L2 read, no write-back (as in lookup)
+        if (v != null && failed == null) {
+            if (decodes(v)) {
+                l2Hits.increment();
+                firstL2HitAfterMark.compareAndSet(0, System.nanoTime());
+                l1.put(id, v);
+                return new Served(Tier.L2, v);
+            }
+            l2Undecodable.increment();
+        }
+        byte[] body = l3.load(id);
+        if (body == null) {
+            notFound.increment();
+            return new Served(Tier.NOT_FOUND, null);
+        }
+        l1.put(id, body);
+        if (fillL2) guardedAsync(() -> l2.setAsync(key(id), body, cfg.l2TtlSeconds()));
+        l3Served.increment();
+        return new Served(Tier.L3, body);
+    }
+
+    /** An async L2 call through the breaker; counts like {@link #guarded}, and completes exceptionally on any failure. */
+    private <T> CompletableFuture<T> guardedAsync(Supplier<CompletableFuture<T>> call) {
+        long t0 = System.nanoTime();
+        CompletableFuture<T> out = new CompletableFuture<>();
+        CompletableFuture<T> f;
+        try {
+            f = breaker.executeCompletionStage(() -> call.get()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((v, e) -> {
+            if (System.nanoTime() - t0 >= l2SlowThresholdNanos) l2SlowCalls.increment();
+            if (e == null) {
+                firstL2OkAfterMark.compareAndSet(0, System.nanoTime());
+                out.complete(v);
+                return;
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof CallNotPermittedException) l2Rejected.increment();
+            else l2Errors.increment();
+            out.completeExceptionally(cause);
+        });
+        return out;
+    }
+
+    /** One L2 read on the async path, no breaker, no fill (the detector's negative control hooks a callback on it). */
+    public CompletableFuture<byte[]> readL2Async(long id) {
+        return l2.getAsync(key(id));
+    }
+
+    /** Waits up to {@code millis} for the L2 client's connection (Lettuce connects in the background; Jedis on first use). */
+    public void awaitL2(long millis) {
+        l2.awaitReady(millis);
     }
 
     @Override

@@ -76,7 +76,10 @@ public record LoadSubject(String name, FixedRate.SyncCall sync, FixedRate.AsyncC
                 () -> c.connectAsync(StringCodec.UTF8, uri), BoundedPoolConfig.builder().maxTotal(size).maxIdle(size).minIdle(0).build());
         FixedRate.AsyncCall call = () -> {
             long t0 = System.nanoTime();
-            return pool.acquire().thenCompose(conn -> {
+            // a refused acquire counts too, with the time until it failed: a pool that refuses is not one that queues
+            return pool.acquire().whenComplete((conn, t) -> {
+                if (t != null) waits.get().recordFailed(System.nanoTime() - t0);
+            }).thenCompose(conn -> {
                 waits.get().record(System.nanoTime() - t0);
                 return conn.async().get(key.get()).whenComplete((v, t) -> pool.release(conn));
             });
@@ -90,11 +93,24 @@ public record LoadSubject(String name, FixedRate.SyncCall sync, FixedRate.AsyncC
                 }, pool);
     }
 
-    /** Borrow waits timed by the lab (acquire call to connection in hand). */
+    /**
+     * Borrow waits timed by the lab (acquire call to connection in hand). A failed borrow is kept too,
+     * with the time it waited until it failed (its timeout, or at once for a pool that refuses), in
+     * {@link #copyAttempts()} and {@link #failed()}: a wait measured only over the borrows that succeeded
+     * says nothing about a pool whose borrows fail.
+     */
     public static final class BorrowWaits {
         private final Histogram h = Latency.newHistogram();
+        private final Histogram attempts = Latency.newHistogram();
+        private long failed;
 
-        public synchronized void record(long nanos) { Latency.record(h, nanos); }
+        public synchronized void record(long nanos) { Latency.record(h, nanos); Latency.record(attempts, nanos); }
+        /** A borrow that failed after waiting {@code nanos}. */
+        public synchronized void recordFailed(long nanos) { Latency.record(attempts, nanos); failed++; }
+        /** Borrows that failed (no connection). */
+        public synchronized long failed() { return failed; }
+        /** Every borrow attempt, failed ones at the time they failed. */
+        public synchronized Histogram copyAttempts() { return attempts.copy(); }
         public synchronized double meanMillis() { return h.getTotalCount() == 0 ? 0 : h.getMean() / 1e6; }
         public synchronized double maxMillis() { return h.getMaxValue() / 1e6; }
         public synchronized Histogram copy() { return h.copy(); }

@@ -59,6 +59,7 @@ public final class Overview {
 
     /** Three significant digits, enough to read a chart. */
     static String short3(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return Results.num(v); // an unbounded wait (a borrow that never got a connection)
         if (v == Math.rint(v) && Math.abs(v) < 1e9) return Long.toString((long) v);
         return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }

@@ -98,6 +98,7 @@ final class ScriptCharts {
             case "Q3" -> q3(run, out);
             case "X1" -> x1(run, out);
             case "X2" -> x2(run, out);
+            case "I1" -> i1(run, out);
             default -> { }
         }
         for (Named n : out) if (n.chart() instanceof XYChart xy && !n.id().equals("overview")) Charts.logOnlyOverDecades(xy);
@@ -182,13 +183,32 @@ final class ScriptCharts {
     // ------------------------------------------------------------------ S3: does the pool ride out a Redis restart, and hold 100 req/s?
 
     static void s3(Run run, List<Named> out) {
+        // Each restart variant has one run per trial (test restart, restart_t2, ...): each line is the trial
+        // whose failed-request count is the median of its trials (a run without trials: its only run).
+        Map<String, String> median = new LinkedHashMap<>(); // variant -> the test of its median trial
+        Map<String, Integer> trialCount = new LinkedHashMap<>();
+        for (String v : run.clients("restart")) {
+            List<double[]> trials = new ArrayList<>(); // {trial number, failed requests}
+            for (Results.Row r : run.rows()) {
+                if (r.client().equals(v) && r.metric().equals("failed_requests") && r.test().matches("restart(_t\\d+)?")) {
+                    trials.add(new double[] {r.test().equals("restart") ? 1 : Integer.parseInt(r.test().substring("restart_t".length())), r.value()});
+                }
+            }
+            if (trials.isEmpty()) continue;
+            trials.sort(java.util.Comparator.comparingDouble((double[] a) -> a[1]).thenComparingDouble(a -> a[0]));
+            int n = (int) trials.get((trials.size() - 1) / 2)[0];
+            median.put(v, n == 1 ? "restart" : "restart_t" + n);
+            trialCount.put(v, trials.size());
+        }
         if (run.has("timeline.csv")) {
             Csv.Table t = run.table("timeline.csv");
-            XYChart c = xy("S3 Response time through a Redis kill + restart, per client variant (P99 per 1 s window)", "time since start of the test (s)", "P99 response time (ms, log scale)");
+            boolean many = trialCount.values().stream().anyMatch(n -> n > 1);
+            XYChart c = xy("S3 P99 through a Redis kill + restart, per client variant (1 s windows" + (many ? ", median trial" : "") + ")", "time since start of the test (s)", "P99 response time (ms, log scale)");
             c.getStyler().setYAxisLogarithmic(true);
-            double firstError = Double.NaN, lastError = Double.NaN, maxT = 0;
+            double firstError = Double.NaN, lastError = Double.NaN, maxT = 0, downMs = Double.NaN;
             for (Map.Entry<String, List<List<String>>> g : groupBy(t, "test", "client").entrySet()) {
-                if (!g.getKey().startsWith("restart ")) continue;
+                String[] k = g.getKey().split(" ", 2);
+                if (k.length < 2 || !k[0].equals(median.getOrDefault(k[1], "restart"))) continue;
                 List<List<String>> rows = dropPartialLast(g.getValue(), r -> t.num(r, "ok") + t.num(r, "errors"));
                 List<double[]> pts = new ArrayList<>();
                 double errors = 0;
@@ -202,14 +222,14 @@ final class ScriptCharts {
                         if (Double.isNaN(lastError) || ts > lastError) lastError = ts;
                     }
                 }
-                String client = g.getKey().substring("restart ".length());
-                XYSeries s = line(c, client + " (" + (long) errors + " failed)", pts);
+                if (Double.isNaN(downMs)) downMs = run.value(k[0], k[1], "server_down");
+                String trial = trialCount.getOrDefault(k[1], 1) > 1 ? ", trial " + (k[0].equals("restart") ? "1" : k[0].substring("restart_t".length()))
+                        + " of " + trialCount.get(k[1]) : "";
+                XYSeries s = line(c, k[1] + " (" + (long) errors + " failed" + trial + ")", pts);
                 if (s != null) s.setMarker(SeriesMarkers.CIRCLE);
             }
             if (c.getSeriesMap().isEmpty()) return;
             if (!Double.isNaN(firstError)) {
-                double downMs = Double.NaN;
-                for (String cl : run.clients("restart")) if (Double.isNaN(downMs)) downMs = run.value("restart", cl, "server_down");
                 double end = Double.isNaN(downMs) ? lastError + 1 : firstError + Math.max(1, downMs / 1000);
                 band(c, firstError, end, new Color(214, 39, 40), "", 0, 1);
                 marker(c, firstError, 0, "kill");
@@ -224,13 +244,67 @@ final class ScriptCharts {
             double[][] ci = new double[variants.size()][];
             boolean anyCi = false;
             for (int i = 0; i < variants.size(); i++) anyCi |= (ci[i] = run.ci("restart", variants.get(i), "failed_requests_pct")) != null;
-            CategoryChart c = bars("S3 Failed requests during the restart per client variant (target " + Criterion.FAILED_REQUESTS_PCT.targetText() + ")",
-                    "client variant", "failed requests (% of scheduled)");
+            CategoryChart c = bars("S3 Failed requests during the restart per client variant (target " + Criterion.FAILED_REQUESTS_PCT.targetText() + ")"
+                    + (anyCi ? ": median of trials" : ""), "client variant", "failed requests (% of scheduled)");
             barSeries(c, "failed requests", variants, pct, anyCi ? ci : null);
             c.getStyler().setYAxisMin(0.0);
             categoryThreshold(c, Criterion.FAILED_REQUESTS_PCT, variants);
             out.add(new Named("restart_failed_pct", c.getTitle(), c));
         }
+        if (!run.has("trials.csv")) return;
+        Csv.Table tr = run.table("trials.csv");
+        // Sustained 100 req/s: each trial's GET P99 per client, the criterion's median and interval in the legend.
+        XYChart p99 = xy("S3 GET P99 per trial under sustained fixed-rate load, per client (target " + Criterion.GET_P99_MS.targetText() + ")",
+                "trial (clients interleaved, order reversed every other trial)", "GET P99 of the trial (ms, log scale)");
+        p99.getStyler().setYAxisLogarithmic(true);
+        double lastTrial = 0;
+        for (Map.Entry<String, List<List<String>>> g : groupBy(tr, "test", "client", "metric").entrySet()) {
+            String[] k = g.getKey().split(" ");
+            if (k.length != 3 || !k[0].equals("sustained") || !k[2].equals("get_p99")) continue;
+            List<double[]> pts = new ArrayList<>();
+            for (List<String> r : g.getValue()) pts.add(new double[] {tr.num(r, "trial"), tr.num(r, "value")});
+            lastTrial = Math.max(lastTrial, pts.size());
+            XYSeries s = line(p99, k[1] + ": " + estimateText(run, "sustained", k[1], "get_p99"), pts);
+            if (s != null) s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (!p99.getSeriesMap().isEmpty()) {
+            threshold(p99, Criterion.GET_P99_MS, 1, Math.max(2, lastTrial));
+            out.add(new Named("sustained_p99_trials", p99.getTitle(), p99));
+        }
+        // Exhaustion: each trial's longest borrow, every attempt counted (a failed one at the time it failed).
+        XYChart wait = xy("S3 Longest borrow per trial, pool 4x oversubscribed (target " + Criterion.POOL_MAX_WAIT_MS.targetText() + ")",
+                "trial", "longest borrow, got or failed (ms, log scale)");
+        wait.getStyler().setYAxisLogarithmic(true);
+        lastTrial = 0;
+        for (Map.Entry<String, List<List<String>>> g : groupBy(tr, "test", "client", "metric").entrySet()) {
+            String[] k = g.getKey().split(" ");
+            if (k.length != 3 || !k[0].equals("exhaustion") || !k[2].equals("borrow_wait_max_trials")) continue;
+            List<double[]> ok = new ArrayList<>(), failed = new ArrayList<>();
+            List<List<String>> failedRows = groupBy(tr, "test", "client", "metric").getOrDefault("exhaustion " + k[1] + " borrow_failed", List.of());
+            for (int i = 0; i < g.getValue().size(); i++) {
+                List<String> r = g.getValue().get(i);
+                boolean anyFailed = i < failedRows.size() && tr.num(failedRows.get(i), "value") > 0;
+                (anyFailed ? failed : ok).add(new double[] {tr.num(r, "trial"), Math.max(tr.num(r, "value"), 1e-3)});
+            }
+            lastTrial = Math.max(lastTrial, g.getValue().size());
+            double attempts = run.value("exhaustion", k[1], "borrow_attempts"), nFailed = run.value("exhaustion", k[1], "borrow_failed");
+            XYSeries s = line(wait, k[1] + ": every borrow got a connection", ok);
+            if (s != null) s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CIRCLE);
+            s = line(wait, String.format(java.util.Locale.ROOT, "%s: borrows failed (%,.0f of %,.0f), wait unbounded", k[1], nFailed, attempts), failed);
+            if (s != null) s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CROSS);
+        }
+        if (!wait.getSeriesMap().isEmpty()) {
+            threshold(wait, Criterion.POOL_MAX_WAIT_MS, 1, Math.max(2, lastTrial));
+            out.add(new Named("exhaustion_borrow_wait", wait.getTitle(), wait));
+        }
+    }
+
+    /** "0.61 [0.45, 0.80] ms (5 trials) PASS": a criterion row's median, interval and verdict, for a legend. */
+    static String estimateText(Run run, String test, String client, String metric) {
+        for (Results.Row r : run.rows()) {
+            if (r.test().equals(test) && r.client().equals(client) && r.metric().equals(metric)) return Results.measured(r) + " " + r.status();
+        }
+        return "no row";
     }
 
     /** The target as a dashed line across a category chart. */
@@ -247,7 +321,8 @@ final class ScriptCharts {
     // ------------------------------------------------------------------ S4: does the API keep serving through Redis down / hung?
 
     static final Map<String, Color> PHASE_COLORS = Map.of("up", new Color(44, 160, 44), "down", new Color(214, 39, 40), "hung", new Color(148, 103, 189),
-            "resumed", new Color(23, 190, 207), "recovery", new Color(255, 127, 14));
+            "resumed", new Color(23, 190, 207), "recovery", new Color(255, 127, 14),
+            "partitioned", new Color(140, 86, 75), "healed", new Color(188, 189, 34));
     static final Map<String, Color> BREAKER_COLORS = Map.of("CLOSED", new Color(44, 160, 44), "OPEN", new Color(214, 39, 40), "HALF_OPEN", new Color(255, 187, 0));
 
     static void s4(Run run, List<Named> out) {
@@ -255,7 +330,7 @@ final class ScriptCharts {
         Csv.Table t = run.table("degradation_timeline.csv");
         for (Map.Entry<String, List<List<String>>> g : groupBy(t, "client").entrySet()) {
             List<List<String>> rows = g.getValue();
-            XYChart c = xy("S4 " + g.getKey() + ": who serves each second through down, recovery, hung (top band: breaker state)",
+            XYChart c = xy("S4 " + g.getKey() + ": who serves each second through each fault (top band: breaker state)",
                     "time (s)", "requests per 1 s window");
             c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
             int n = rows.size();
@@ -483,6 +558,30 @@ final class ScriptCharts {
             }
             out.add(new Named("request_spectrum", c.getTitle(), c));
         }
+    }
+
+    // ------------------------------------------------------------------ I1: does the API answer every request through each fault?
+
+    static void i1(Run run, List<Named> out) {
+        List<String> phases = new ArrayList<>();
+        List<Double> ok = new ArrayList<>(), failed = new ArrayList<>();
+        for (String test : List.of("load", "redis_killed", "redis_restarted", "l2_corrupt")) {
+            for (String client : run.clients(test)) {
+                double scheduled = run.value(test, client, "scheduled");
+                if (Double.isNaN(scheduled)) continue;
+                double bad = run.value(test, client, "errors") + run.value(test, client, "unfinished");
+                phases.add(test.replace('_', ' ') + " " + client);
+                ok.add(scheduled - bad);
+                failed.add(bad);
+            }
+        }
+        if (phases.isEmpty()) return;
+        CategoryChart c = bars("I1 Requests per phase: answered with the chunk, or failed (plan: none failed)", "phase and client", "requests (count)");
+        c.getStyler().setStacked(true);
+        c.getStyler().setXAxisLabelRotation(25);
+        c.addSeries("answered 200 with the chunk", phases, ok);
+        c.addSeries("failed (plan " + Criterion.FAULT_REQUESTS_FAILED.targetText() + ")", phases, failed);
+        out.add(new Named("requests_per_phase", c.getTitle(), c));
     }
 
     // ------------------------------------------------------------------ E4: how big do entries get, and when must they be compressed?

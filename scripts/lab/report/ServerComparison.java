@@ -101,7 +101,7 @@ public final class ServerComparison {
             md.append("### Behaviour differences: ").append(base.title()).append(" vs ").append(other.title()).append("\n\n");
             md.append("Computed from the data (settings in `run.csv`, rows on one side only, verdicts, intervals), not written by hand; "
                     + "the full list is in [").append(PAGE).append("](").append(PAGE).append(").\n\n");
-            behaviourList(md, behaviour(base, other), 12);
+            behaviourList(md, behaviour(base, other), 3);
         }
         return md.toString();
     }
@@ -114,6 +114,8 @@ public final class ServerComparison {
         Map<String, String[]> ids = new LinkedHashMap<>();
         for (Path dir : runDirs(data)) {
             Map<String, String> meta = meta(dir.resolve("run.csv"));
+            // a run behind a network profile is compared in NetworkComparison, never mixed with the loopback runs here
+            if (!meta.getOrDefault("network_profile", "loopback").equals("loopback")) continue;
             String name = meta.getOrDefault("server_name", "redis");
             String version = meta.getOrDefault("server_version", meta.getOrDefault("redis_version", "unknown"));
             String key = name + " " + version;

@@ -106,7 +106,7 @@ class LabBuildTest {
     void everyExperimentScriptIsRegisteredUnderItsCommandName() throws IOException {
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("scripts"))) {
-            for (Path f : s.filter(p -> p.getFileName().toString().matches("[SEQX][0-9]+_.*\\.java")).sorted().toList()) {
+            for (Path f : s.filter(p -> p.getFileName().toString().matches("[SEQXI][0-9]+_.*\\.java")).sorted().toList()) {
                 String name = f.getFileName().toString().replace(".java", "");
                 files.add(name);
                 Matcher m = Pattern.compile("@Command\\(name = \"([^\"]+)\"").matcher(Files.readString(f));

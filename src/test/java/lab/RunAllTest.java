@@ -51,6 +51,42 @@ class RunAllTest {
     }
 
     @Test
+    void networksMatrixWritesEachProfileInItsFolderAndTheReportComparesThem(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("d");
+        ScriptRun.Outcome o = ScriptRun.inProcess("RunAll", "--quick", "--out", root.toString(), "--only", "S1_basic", "--networks", "loopback,lan");
+        assertTrue(o.exitCode() == 0 || o.exitCode() == 1, o.all());
+        assertTrue(o.stderr().indexOf("S1_basic [loopback]") >= 0 && o.stderr().indexOf("S1_basic [loopback]") < o.stderr().indexOf("S1_basic [lan]"), o.stderr());
+        // loopback where a plain run writes, lan one level down; each run.csv says which network it had
+        for (var e : java.util.Map.of("S1_basic", "loopback", "network/lan/S1_basic", "lan").entrySet()) {
+            var meta = ScriptRun.csv(root.resolve(e.getKey()).resolve("run.csv"));
+            assertEquals(e.getValue(), meta.stream().filter(r -> r.get("key").equals("network_profile")).findFirst().orElseThrow().get("value"), e.getKey());
+            assertEquals(e.getValue().equals("lan"), meta.stream().anyMatch(r -> r.get("key").equals("network_added_rtt_p50_ms")), e.getKey() + " records the measured round trip");
+        }
+        String md = Files.readString(root.resolve("RESULTS.md"));
+        assertTrue(md.contains("## On a network") && md.contains("| Quantity | Target | loopback | lan (+0.25 ms) | zone (+1 ms) |"), md);
+        assertTrue(md.contains("Not measured:") && md.contains("--networks loopback,lan,zone --only"), "S3, S4, E4 and zone are not measured here: " + md);
+        String page = Files.readString(root.resolve("docs/results/network.md"));
+        assertTrue(page.contains("| S1_basic | lan *q* | 0.25 ms |"), "the quick lan run's round trip, labelled quick: " + page);
+        assertFalse(Files.exists(root.resolve("docs/results/network/S1_basic.md")), "a profile's folder is not a script of the main report");
+    }
+
+    @Test
+    void networkFoldersFollowTheServerFolders() throws Exception {
+        var outDir = Class.forName("RunAll").getDeclaredMethod("outDir", Path.class, CommonOptions.Server.class, lab.net.NetworkProfile.class, String.class);
+        outDir.setAccessible(true);
+        Path root = Path.of("ROOT");
+        Object[][] cases = {
+                {null, null, "ROOT/S1_basic"},
+                {CommonOptions.Server.redis, lab.net.NetworkProfile.loopback, "ROOT/S1_basic"},
+                {null, lab.net.NetworkProfile.lan, "ROOT/network/lan/S1_basic"},
+                {CommonOptions.Server.redis, lab.net.NetworkProfile.zone, "ROOT/network/zone/S1_basic"},
+                {CommonOptions.Server.valkey, null, "ROOT/valkey/S1_basic"},
+                {CommonOptions.Server.valkey, lab.net.NetworkProfile.loopback, "ROOT/valkey/S1_basic"},
+                {CommonOptions.Server.valkey, lab.net.NetworkProfile.zone, "ROOT/valkey/network/zone/S1_basic"}};
+        for (Object[] c : cases) assertEquals(Path.of((String) c[2]), outDir.invoke(null, root, c[0], c[1], "S1_basic"), c[0] + " " + c[1]);
+    }
+
+    @Test
     void unknownScriptOrEmptySelectionIsAnError(@TempDir Path dir) {
         ScriptRun.Outcome o = ScriptRun.inProcess("RunAll", "--quick", "--out", dir.toString(), "--only", "S9_nothing");
         assertEquals(2, o.exitCode());

@@ -18,7 +18,7 @@ class S3PoolTest {
     @Test
     void quickRunMeasuresLoadExhaustionAndARealRestart(@TempDir Path out) throws Exception {
         ScriptRun.Outcome o = ScriptRun.inProcess("S3_pool", "--quick", "--out", out.toString(), "--duration-s", "1", "--bursts", Integer.toString(BURSTS),
-                "--restart-variants", "jedis,lettuce", "--restart-run-s", "8");
+                "--restart-variants", "jedis,lettuce", "--restart-run-s", "4");
         assertTrue(o.exitCode() == 0 || o.exitCode() == 1, "ran to the end (criteria may fail on a busy machine): " + o.all());
         assertEquals(Results.METRICS_COLUMNS, List.copyOf(ScriptRun.csv(out.resolve("metrics.csv")).get(0).keySet()));
         List<Map<String, String>> m = ScriptRun.csv(out.resolve("metrics.csv"));
@@ -40,6 +40,32 @@ class S3PoolTest {
         }
         assertTrue(ScriptRun.metric(m, "exhaustion", "jedis", "pool_created") <= 5);
         assertTrue(ScriptRun.metric(m, "exhaustion", "jedis", "pool_max_borrow_wait") >= 0);
+
+        // the borrow wait covers every borrow attempt (one per request), failed ones included, and says how many failed
+        for (String c : List.of("jedis", "lettuce-pool")) {
+            assertEquals(ScriptRun.metric(m, "exhaustion", c, "requests"), ScriptRun.metric(m, "exhaustion", c, "borrow_attempts"), 1e-9, c);
+            assertEquals(ScriptRun.metric(m, "exhaustion", c, "borrow_attempts"), ScriptRun.metric(m, "exhaustion", c, "borrow_wait_count"), 1e-9, c);
+            double failed = ScriptRun.metric(m, "exhaustion", c, "borrow_failed");
+            assertTrue(failed >= 0 && failed <= ScriptRun.metric(m, "exhaustion", c, "borrow_attempts"), c);
+            if (failed > 0) assertTrue(!status(m, "exhaustion", c, "pool_max_borrow_wait").equals("PASS"), c + ": " + failed + " borrows failed, yet the max wait passed");
+        }
+
+        // every criterion row rests on trials: the median with its interval, or a zero count with its bound and per-trial counts
+        List<Map<String, String>> trials = ScriptRun.csv(out.resolve("trials.csv"));
+        List<Map<String, String>> criteria = m.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertTrue(criteria.size() >= 3 * 4 + 2 + 2 * 2, "sustained x 3 clients, exhaustion, restart x 2: " + criteria.size());
+        for (Map<String, String> r : criteria) {
+            String what = r.get("test") + "/" + r.get("client") + "/" + r.get("metric");
+            assertTrue(!r.get("ci_low").equals("NaN") && !r.get("ci_high").equals("NaN") && !r.get("interval").isEmpty(), "interval: " + what);
+            long perTrial = trials.stream().filter(t -> t.get("test").equals(r.get("test")) && t.get("client").equals(r.get("client"))
+                    && t.get("metric").equals(r.get("metric"))).count();
+            assertEquals(3, perTrial, "every trial's value is in trials.csv (3 trials in --quick): " + what);
+            if (!r.get("interval").startsWith("clopper-pearson")) {
+                assertEquals("3", r.get("trials"), what);
+                assertEquals(Trials.MIN_MAX, r.get("interval"), what);
+            }
+        }
+        Csv.metrics(out.resolve("metrics.csv")); // every stored verdict re-derives from its interval (an unbounded wait included)
 
         // past maxWait: BLPOPs holding all 5 connections make other borrowers time out, counted, and the pool survives
         double timeouts = ScriptRun.metric(m, "maxwait", "jedis", "borrow_timeouts");
@@ -68,6 +94,63 @@ class S3PoolTest {
         String run = Files.readString(out.resolve("run.csv"));
         assertTrue(run.contains("restart_settings_jedis") && run.contains("restart_settings_lettuce") && run.contains("testOnBorrow"), run);
         assertTrue(ScriptRun.ownServers().isEmpty(), "no Redis left behind: " + ScriptRun.ownServers());
+    }
+
+    /**
+     * A pool of 1 that never waits (borrow timeout 0) under bursts of 4: borrows fail. The borrow wait counts
+     * them and its verdict can never be a PASS: FAIL (or MISSING) when every trial had a failed borrow.
+     */
+    @Test
+    void failedBorrowsNeverPassTheBorrowWait(@TempDir Path out) {
+        ScriptRun.Outcome o = ScriptRun.inProcess("S3_pool", "--quick", "--out", out.toString(), "--clients", "jedis,lettuce-pool", "--duration-s", "1",
+                "--exhaust-pool", "1", "--exhaust-borrow-timeout-ms", "0", "--bursts", "6", "--maxwait-rounds", "1", "--restart-variants", "");
+        assertEquals(Lab.EXIT_FAIL, o.exitCode(), o.all());
+        List<Map<String, String>> m = ScriptRun.csv(out.resolve("metrics.csv"));
+        List<Map<String, String>> trials = ScriptRun.csv(out.resolve("trials.csv"));
+        for (String c : List.of("jedis", "lettuce-pool")) {
+            double failed = ScriptRun.metric(m, "exhaustion", c, "borrow_failed");
+            assertTrue(failed > 0, c + ": a pool of 1 that never waits fails borrows under bursts of 4: " + o.all());
+            assertEquals(ScriptRun.metric(m, "exhaustion", c, "requests"), ScriptRun.metric(m, "exhaustion", c, "borrow_attempts"), 1e-9, c);
+            String st = status(m, "exhaustion", c, "pool_max_borrow_wait");
+            assertTrue(!st.equals("PASS"), c + ": " + st);
+            boolean everyTrialFailed = trials.stream().filter(t -> t.get("test").equals("exhaustion") && t.get("client").equals(c)
+                    && t.get("metric").equals("borrow_failed")).allMatch(t -> Double.parseDouble(t.get("value")) > 0);
+            if (everyTrialFailed) assertTrue(st.equals("FAIL") || st.equals("MISSING"), c + ": " + st);
+            assertTrue(o.stdout().contains("borrow attempts failed"), "the printed line says how many borrows failed: " + o.stdout());
+        }
+        Csv.metrics(out.resolve("metrics.csv"));
+        assertTrue(ScriptRun.ownServers().isEmpty());
+    }
+
+    /** Unbounded per-trial waits (a borrow that never got a connection) judge as FAIL, never as a pass or as nothing. */
+    @Test
+    void unboundedWaitsFail() {
+        double inf = Double.POSITIVE_INFINITY;
+        assertEquals(Criterion.Status.FAIL, Verdict.judge(Criterion.POOL_MAX_WAIT_MS, Trials.of(inf, inf, inf, inf, inf)).status());
+        assertEquals(Criterion.Status.INCONCLUSIVE, Verdict.judge(Criterion.POOL_MAX_WAIT_MS, Trials.of(1, 2, inf, inf, inf)).status());
+        assertEquals(Criterion.Status.MISSING, Verdict.judge(Criterion.POOL_MAX_WAIT_MS, Trials.of(Double.NaN, Double.NaN)).status());
+        assertEquals(Criterion.Status.PASS, Verdict.judge(Criterion.POOL_MAX_WAIT_MS, Trials.of(1, 2, 3, 4, 5)).status());
+    }
+
+    /** A latency at a lab timeout is reported with that timeout as the parameter that sets it; one well below it is not. */
+    @Test
+    void latencyAtATimeoutNamesTheTimeout(@TempDir Path out) throws Exception {
+        Results r = new Results("S3_pool", out);
+        assertTrue(r.timeoutBound("exhaustion", "jedis", "borrow_wait_max", 2000.4, "exhaust_borrow_timeout", 2000));
+        assertTrue(!r.timeoutBound("exhaustion", "lettuce-pool", "borrow_wait_max", 0.1, "exhaust_borrow_timeout", 2000));
+        assertTrue(!r.timeoutBound("exhaustion", "jedis", "borrow_wait_max", Double.NaN, "exhaust_borrow_timeout", 2000));
+        assertTrue(!r.timeoutBound("maxwait", "jedis", "pool_max_borrow_wait", 149, "maxwait_borrow_timeout", 20), "far past the timeout: not set by it");
+        assertTrue(!r.timeoutBound("exhaustion", "jedis", "borrow_wait_max", 0.01, "exhaust_borrow_timeout", 0), "no timeout, nothing it sets");
+        r.finish();
+        List<Map<String, String>> m = ScriptRun.csv(out.resolve("metrics.csv"));
+        assertEquals(2000, ScriptRun.metric(m, "exhaustion", "jedis", "borrow_wait_max_set_by_timeout"), 1e-9);
+        assertTrue(m.stream().noneMatch(x -> x.get("client").equals("lettuce-pool")));
+        assertTrue(Files.readString(out.resolve("run.csv")).contains("timeout_exhaust_borrow_timeout_ms,2000"));
+    }
+
+    static String status(List<Map<String, String>> m, String test, String client, String metric) {
+        return m.stream().filter(r -> r.get("test").equals(test) && r.get("client").equals(client) && r.get("metric").equals(metric)
+                && !r.get("criterion").isEmpty()).map(r -> r.get("status")).findFirst().orElseThrow(() -> new AssertionError("no criterion row " + metric));
     }
 
     @Test

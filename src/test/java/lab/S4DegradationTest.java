@@ -83,10 +83,11 @@ class S4DegradationTest {
             assertEquals(ScriptRun.metric(rows, "redis_down", client, "scheduled"), ScriptRun.metric(rows, "redis_down", client, "ok"), client);
             assertTrue(ScriptRun.metric(rows, "redis_down", client, "breaker_opened") >= 1, client + " breaker opened");
             assertTrue(ScriptRun.metric(rows, "redis_down", client, "l2_rejected_by_breaker") > 0, client + " calls skipped by the open breaker");
-            // Redis back: the breaker closed and L2 served again
+            // Redis back: the breaker closed and L2 served again; the reconnect is timed from the server's first
+            // PONG to the first L2 hit, and its components (breaker wait, client reconnect) fit inside it
             assertTrue(ScriptRun.metric(rows, "recovery", client, "breaker_closed") >= 1, client + " breaker closed");
-            assertTrue(ScriptRun.metric(rows, "recovery", client, "reconnect_ms") > 0, client);
-            assertFalse(Double.isNaN(ScriptRun.metric(rows, "recovery", client, "first_l2_hit_ms")), client + " L2 hit after restart");
+            reconnectComponentsInOrder(rows, client);
+            assertEquals(Criterion.RECONNECT_MS.name(), criterion(rows, "recovery", client, "reconnect_ms"), client + ": the plan's auto-reconnect is judged here");
             assertEquals(0, ScriptRun.metric(rows, "all_phases", client, "uncaught_exceptions"), client);
             assertEquals(0, ScriptRun.metric(rows, "all_phases", client, "http_5xx"), client);
             // Redis frozen (SIGSTOP): calls really hung (some paid the client timeout: a dead Redis refuses at
@@ -101,13 +102,52 @@ class S4DegradationTest {
             assertEquals(ScriptRun.metric(rows, "hung", client, "scheduled"), ScriptRun.metric(rows, "hung", client, "ok"), client);
             assertEquals(ScriptRun.metric(rows, "hung_resumed", client, "scheduled"), ScriptRun.metric(rows, "hung_resumed", client, "ok"), client);
             assertTrue(ScriptRun.metric(rows, "hung_resumed", client, "breaker_closed") >= 1, client + " breaker closed after SIGCONT");
-            assertFalse(Double.isNaN(ScriptRun.metric(rows, "hung_resumed", client, "first_l2_hit_ms")), client + " L2 hit after SIGCONT");
+            assertFalse(Double.isNaN(ScriptRun.metric(rows, "hung_resumed", client, "first_l2_hit_at_s")), client + " L2 hit after SIGCONT");
+            assertTrue(ScriptRun.metric(rows, "hung_resumed", client, "breaker_wait_ms") <= ScriptRun.metric(rows, "hung_resumed", client, "reconnect_ms"), client);
+            // a P99 made by the lab's L2 timeout says so, with the timeout as its value
+            if (has(rows, "hung", client, "response_time_p99_set_by_l2_timeout_ms")) {
+                assertEquals(250, ScriptRun.metric(rows, "hung", client, "response_time_p99_set_by_l2_timeout_ms"), client);
+                assertTrue(ScriptRun.metric(rows, "hung", client, "response_time_p99") >= 0.9 * 250, client + " set by the timeout, so at least 90 % of it");
+            }
+            // the L2 link silently partitioned: no reset, the calls in flight paid the timeout, the breaker opened,
+            // every request was still answered 200; the fault was recorded with its start and end
+            assertTrue(ScriptRun.metric(rows, "partitioned", client, "partition_ms") > 0, client);
+            assertTrue(ScriptRun.metric(rows, "partitioned", client, "scheduled") > 0, client);
+            assertEquals(ScriptRun.metric(rows, "partitioned", client, "scheduled"), ScriptRun.metric(rows, "partitioned", client, "ok"), client);
+            assertEquals(0, ScriptRun.metric(rows, "partitioned", client, "http_5xx_or_failed"), client);
+            assertEquals(Criterion.DEGRADED_5XX.name(), criterion(rows, "partitioned", client, "http_5xx_or_failed"), client);
+            assertEquals(Criterion.DEGRADED_LATENCY_MS.name(), criterion(rows, "partitioned", client, "response_time_p99"), client);
+            assertTrue(ScriptRun.metric(rows, "partitioned", client, "l2_calls_paid_timeout") >= 1, client + " no L2 call waited: the link was not cut");
+            assertTrue(ScriptRun.metric(rows, "partitioned", client, "breaker_opened") >= 1, client + " breaker opened while partitioned");
+            assertTrue(ScriptRun.metric(rows, "partitioned", client, "l2_rejected_by_breaker") > 0, client);
+            assertTrue(ScriptRun.metric(rows, "partition_healed", client, "healed_at_s") > ScriptRun.metric(rows, "partition_healed", client, "partitioned_at_s"), client);
+            assertEquals(ScriptRun.metric(rows, "partition_healed", client, "scheduled"), ScriptRun.metric(rows, "partition_healed", client, "ok"), client);
+            for (String m : List.of("breaker_wait_ms", "first_l2_ok_ms", "first_l2_hit_ms", "l2_hit_rate_80pct_s", "breaker_closed")) {
+                assertTrue(has(rows, "partition_healed", client, m), client + " " + m);
+            }
+            // the fast-probe breaker variant: its own rows, the same reconnect components, reported without a verdict
+            String variant = client + "-open100ms";
+            assertEquals(100, ScriptRun.metric(rows, "recovery", variant, "breaker_open_ms"), variant);
+            assertEquals(1000, ScriptRun.metric(rows, "recovery", client, "breaker_open_ms"), client);
+            reconnectComponentsInOrder(rows, variant);
+            assertTrue(ScriptRun.metric(rows, "hung", variant, "scheduled") > 0, variant);
+            assertEquals(0, ScriptRun.metric(rows, "hung", variant, "http_5xx_or_failed"), variant);
+            assertTrue(rows.stream().filter(r -> r.get("client").equals(variant)).allMatch(r -> r.get("criterion").isEmpty()), variant + " rows are not judged");
         }
+        List<Map<String, String>> faults = ScriptRun.csv(dir.resolve("faults.csv"));
+        assertEquals(2, faults.stream().filter(f -> f.get("fault").equals("partition") && f.get("direction").equals("both")).count(), faults.toString());
+        faults.forEach(f -> assertFalse(f.get("ended_utc").isEmpty(), "healed: " + f));
+        Map<String, String> run = ScriptRun.csv(dir.resolve("run.csv")).stream().collect(Collectors.toMap(r -> r.get("key"), r -> r.get("value")));
+        assertEquals("2", run.get("faults"), run.toString());
+        assertTrue(run.containsKey("network_rtt_p50_ms"), "the L2 link's path measured");
         // the timeline shows the three phases, and while Redis is dead nothing comes from L2
         List<Map<String, String>> tl = ScriptRun.csv(dir.resolve("degradation_timeline.csv"));
         for (String client : List.of("jedis", "lettuce")) {
             List<Map<String, String>> mine = tl.stream().filter(r -> r.get("client").equals(client)).toList();
-            assertEquals(List.of("up", "down", "recovery", "hung", "resumed"), mine.stream().map(r -> r.get("phase")).distinct().toList(), client);
+            assertEquals(List.of("up", "down", "recovery", "hung", "resumed", "partitioned", "healed"), mine.stream().map(r -> r.get("phase")).distinct().toList(), client);
+            assertEquals(List.of("up", "down", "recovery", "hung", "resumed"),
+                    tl.stream().filter(r -> r.get("client").equals(client + "-open100ms")).map(r -> r.get("phase")).distinct().toList(), client);
+            assertTrue(mine.stream().anyMatch(r -> r.get("phase").equals("partitioned") && !r.get("breaker_state").equals("CLOSED")), client + " breaker not closed while partitioned");
             long upL2 = mine.stream().filter(r -> r.get("phase").equals("up")).mapToLong(r -> Long.parseLong(r.get("l2_hits"))).sum();
             assertTrue(upL2 > 0, client + ": L2 served before the kill (L1 does not absorb everything)");
             List<Map<String, String>> down = mine.stream().filter(r -> r.get("phase").equals("down")).toList();
@@ -121,6 +161,42 @@ class S4DegradationTest {
         assertTrue(bt.stream().anyMatch(r -> r.get("to").equals("OPEN")) && bt.stream().anyMatch(r -> r.get("to").equals("CLOSED")));
         double l1 = ScriptRun.metric(rows, "tiers", "direct", "l1_read_p50"), l3 = ScriptRun.metric(rows, "tiers", "direct", "l3_read_p50");
         assertTrue(l1 > 0 && l3 > 0 && ScriptRun.metric(rows, "tiers", "jedis", "l2_read_p50") > 0);
+        noNetworkPathLeft();
+    }
+
+    /** Server up (first PONG) <= first L2 hit; the breaker's wait and the client's reconnect each within the total. */
+    static void reconnectComponentsInOrder(List<Map<String, String>> rows, String client) {
+        double up = ScriptRun.metric(rows, "recovery", client, "server_up_at_s"), hit = ScriptRun.metric(rows, "recovery", client, "first_l2_hit_at_s");
+        assertFalse(Double.isNaN(hit), client + " L2 hit after restart");
+        assertTrue(up <= hit, client + ": server up " + up + " s after the first L2 hit " + hit + " s");
+        double total = ScriptRun.metric(rows, "recovery", client, "reconnect_ms");
+        assertTrue(total >= 0, client);
+        double breaker = ScriptRun.metric(rows, "recovery", client, "breaker_wait_ms"), reconnect = ScriptRun.metric(rows, "recovery", client, "client_reconnect_ms");
+        assertTrue(breaker >= 0 && breaker <= total, client + ": breaker wait " + breaker + " ms vs total " + total + " ms");
+        assertTrue(reconnect >= 0 && reconnect <= total, client + ": client reconnect " + reconnect + " ms vs total " + total + " ms");
+        assertTrue(ScriptRun.metric(rows, "recovery", client, "server_up_ms") >= 0, client);
+    }
+
+    static boolean has(List<Map<String, String>> rows, String test, String client, String metric) {
+        return rows.stream().anyMatch(r -> r.get("test").equals(test) && r.get("client").equals(client) && r.get("metric").equals(metric));
+    }
+
+    /** The criterion judging test/client/metric ("" when only INFO rows have that name: FixedRate.report writes some of the same names). */
+    static String criterion(List<Map<String, String>> rows, String test, String client, String metric) {
+        assertTrue(has(rows, test, client, metric), "no metric " + test + "/" + client + "/" + metric);
+        return rows.stream().filter(r -> r.get("test").equals(test) && r.get("client").equals(client) && r.get("metric").equals(metric))
+                .map(r -> r.get("criterion")).filter(c -> !c.isEmpty()).findFirst().orElse("");
+    }
+
+    /** Every network path of the run closed: none of its threads (lab-net-*) is alive once the script returned. */
+    static void noNetworkPathLeft() {
+        List<String> alive = List.of();
+        for (int i = 0; i < 50; i++) { // a closed path's threads end as their sockets close: give them a moment
+            alive = Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("lab-net-")).map(Thread::getName).toList();
+            if (alive.isEmpty()) return;
+            Lab.sleepMillis(100);
+        }
+        fail("network path threads still alive after the run: " + alive);
     }
 
     @Test
