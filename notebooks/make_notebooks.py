@@ -240,6 +240,7 @@ XYChart overviewChart(Table all) {
 }
 if (all != null) show(overviewChart(all));'''
 
+from specs import OVERVIEW_SERVERS  # noqa: E402  (the servers side by side, lab.report.ServerComparison)
 write('00_overview.ipynb', [
     md("# POC #1 — Redis as the L2 cache: overview\n\n"
        "Loads every `data/<script>/metrics.csv` with Tablesaw, shows the criteria, computes the plan's decision "
@@ -295,7 +296,7 @@ if (Files.exists(results)) {
 } else {
     System.out.println("no " + results + " yet: ./jbang scripts/Report.java");
 }'''),
-])
+] + [md(c) if kind == "md" else code(c) for kind, c in OVERVIEW_SERVERS])
 
 # ---------------------------------------------------------------- per script
 from specs import SPECS  # noqa: E402  (per-question analysis and charts, one entry per script)

@@ -673,3 +673,60 @@ XYChart x2Achieved(Path dir) throws Exception {
              "the sweep stops at the first bent step), Jedis at one concurrency (`--jedis-concurrency 8`).",
     rerun=["--p99-limit-ms", "50", "--clients", "jedis", "--jedis-concurrency", "8"],
 )
+
+# The overview notebook's servers part (appended to 00_overview.ipynb by make_notebooks.py): the servers side by side
+# through lab.report.ServerComparison, the same code as RESULTS.md's "Servers side by side", so nothing is computed twice.
+OVERVIEW_SERVERS = [
+    ("md", "## Servers side by side\n\n"
+           "The same scripts on each server (`data/<script>/` for Redis, `data/<server>/<script>/` for another), grouped by the server "
+           "each `run.csv` names. Everything below comes from `lab.report.ServerComparison` and `lab.Decision`, as in `RESULTS.md`."),
+    ("code", r'''import lab.report.ServerComparison;
+List<ServerComparison.ServerData> servers = ServerComparison.load(data);
+for (ServerComparison.ServerData s : servers) System.out.println(s.title() + ": " + s.dirs().size() + " runs, scripts " + s.scripts());
+if (servers.size() < 2) System.out.println("one server in " + data + ": ./jbang scripts/RunAll.java --servers redis,valkey measures a second one");'''),
+    ("md", "### Each criterion per server, and the difference with its interval\n\n"
+           "Worst row per server over the rows measured on both (like for like). The difference (second server − first) carries a 95 % "
+           "interval: two-sample (Mann-Whitney shift) where both rows are medians across trials, a rate difference (Newcombe) where both "
+           "are counts out of N, else the plain difference of single runs. Rows measured on one server only are named, not compared."),
+    ("code", r'''Table sideBySide(ServerComparison.ServerData a, ServerComparison.ServerData b) {
+    StringColumn criterion = StringColumn.create("criterion"), target = StringColumn.create("target"), onA = StringColumn.create(a.title()),
+            onB = StringColumn.create(b.title()), diff = StringColumn.create("difference"), changed = StringColumn.create("verdict changed"),
+            oneSided = StringColumn.create("measured on one server only");
+    for (ServerComparison.CriterionComparison c : ServerComparison.criteria(a, b)) {
+        criterion.append(c.criterion().name()); target.append(c.criterion().targetText());
+        onA.append(c.a().text()); onB.append(c.b().text()); diff.append(c.difference().text());
+        changed.append(!c.measuredOnBoth() ? "-" : c.verdictChanged() ? "YES: " + c.a().status() + " -> " + c.b().status() : "no");
+        oneSided.append(c.oneSided());
+    }
+    return Table.create(a.title() + " vs " + b.title(), criterion, target, onA, onB, diff, changed, oneSided);
+}
+for (ServerComparison.ServerData b : servers.subList(Math.min(1, servers.size()), servers.size()))
+    System.out.println(sideBySide(servers.get(0), b).printAll());'''),
+    ("md", "### The decision tree on each server\n\n"
+           "`lab.Decision` on each server's own rows, then the tree's alternative leaves answered with the data where it exists, "
+           "or with the command that measures them where it does not."),
+    ("code", r'''for (ServerComparison.ServerData s : servers) {
+    Decision.Result ds = Decision.evaluate(s.rows());
+    System.out.println(s.title() + ": " + ds.outcomeText());
+    System.out.println("  path: " + ds.path());
+    for (Decision.Point p : ds.points()) System.out.println("  decision point " + p.number() + " (" + p.title() + "): " + p.answer() + " -> " + p.choice());
+}
+System.out.println();
+if (!servers.isEmpty()) for (String alt : List.of("valkey", "dragonfly", "keydb")) System.out.println("- " + ServerComparison.leafAnswer(alt, servers) + "\n");'''),
+    ("md", "### Behaviour differences\n\n"
+           "Computed from the data, not typed: `run.csv` settings that differ, rows recorded on one server only, verdicts that differ, "
+           "and differences whose interval excludes zero."),
+    ("code", r'''for (ServerComparison.ServerData b : servers.subList(Math.min(1, servers.size()), servers.size())) {
+    List<ServerComparison.Behaviour> found = ServerComparison.behaviour(servers.get(0), b);
+    Table t = Table.create(servers.get(0).title() + " vs " + b.title(), StringColumn.create("kind", found.stream().map(ServerComparison.Behaviour::kind).toList()),
+            StringColumn.create("where", found.stream().map(ServerComparison.Behaviour::where).toList()),
+            StringColumn.create("what", found.stream().map(ServerComparison.Behaviour::text).toList()));
+    System.out.println(t.countBy("kind").printAll());
+    System.out.println(t.where(t.stringColumn("kind").isNotEqualTo(ServerComparison.Behaviour.ONE_SIDED)).printAll());
+}'''),
+    ("md", "### Does the server change any verdict?\n\n"
+           "Each criterion as worst measured / threshold on one log axis (left of 1 passes), one marker per server on one line: "
+           "a label in red is a verdict that changes with the server; one that names a server was measured on the other only."),
+    ("code", r'''for (ServerComparison.ServerData b : servers.subList(Math.min(1, servers.size()), servers.size()))
+    show(ServerComparison.chart(servers.get(0), b).chart());'''),
+]

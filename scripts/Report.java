@@ -96,13 +96,14 @@ public class Report implements Callable<Integer> {
         md.append(runKinds);
         environment(md, runs, base, pageDir);
         decision(md, decision, link(base, chartDir.resolve(overview.id() + ".png")));
-        md.append(lab.report.ServerComparison.section(data));
+        List<Charts.Named> serverCharts = lab.report.ServerComparison.charts(data);
+        md.append(lab.report.ServerComparison.section(data, serverCharts.isEmpty() ? null : link(base, chartDir.resolve(serverCharts.get(0).id() + ".png"))));
         md.append(lab.report.NetworkComparison.section(data));
         md.append("## Results per script\n\n");
         for (Run r : runs) summary(md, r, base, pageDir, chartDir);
         nextSteps(md, decision, runs);
 
-        int written = writeCharts(runs, overview, chartDir);
+        int written = writeCharts(runs, overview, chartDir, serverCharts);
         int pages = 0;
         for (Run r : runs) {
             StringBuilder page = new StringBuilder();
@@ -523,9 +524,14 @@ public class Report implements Callable<Integer> {
     // ------------------------------------------------------------------ charts
 
     /** Writes the PNGs whose bytes changed and removes PNGs of charts that no longer exist; returns how many were written. */
-    static int writeCharts(List<Run> runs, Charts.Named overview, Path chartDir) throws IOException {
+    static int writeCharts(List<Run> runs, Charts.Named overview, Path chartDir, List<Charts.Named> serverCharts) throws IOException {
         Set<Path> keep = new HashSet<>();
         int written = 0;
+        for (Charts.Named c : serverCharts) { // the servers side by side: one chart per pair, beside the overview
+            Path f = chartDir.resolve(c.id() + ".png").toAbsolutePath();
+            keep.add(f);
+            if (Charts.writeIfChanged(f, Charts.png(c.chart()))) written++;
+        }
         Path o = chartDir.resolve(overview.id() + ".png").toAbsolutePath();
         keep.add(o);
         if (Charts.writeIfChanged(o, Charts.png(overview.chart()))) written++;
