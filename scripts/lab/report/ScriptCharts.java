@@ -350,6 +350,8 @@ final class ScriptCharts {
         if (!run.has("degradation_timeline.csv")) return;
         Csv.Table t = run.table("degradation_timeline.csv");
         for (Map.Entry<String, List<List<String>>> g : groupBy(t, "client").entrySet()) {
+            // the fast-probe breaker variants (jedis-open100ms...) answer with their reconnect rows, not a timeline
+            if (g.getKey().contains("-open")) continue;
             List<List<String>> rows = g.getValue();
             XYChart c = xy("S4 " + g.getKey() + ": who serves each second through each fault (top band: breaker state)",
                     "time (s)", "requests per 1 s window");
