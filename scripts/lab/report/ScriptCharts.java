@@ -156,21 +156,21 @@ final class ScriptCharts {
                 if (run.clients("reconnect").contains(cl)) {
                     int n = 0;
                     if (rc != null) for (List<String> r : rc.rows()) if (rc.str(r, "client").equals(cl)) n++;
-                    labels.add(cl + (partitions.isEmpty() ? "" : " kill") + " (" + n + " kills)");
+                    labels.add(partitions.isEmpty() ? cl + " (" + n + " kills)" : cl + " kill x" + n);
                     lostPer.add(n == 0 ? Double.NaN : lostAll(run, "reconnect", cl) / n);
                     latePer.add(n == 0 ? Double.NaN : run.value("reconnect", cl, "late_B") / n);
                 }
                 for (String p : partitions) {
                     if (!run.clients(p).contains(cl)) continue;
                     boolean noticed = run.value(p, cl, "noticed") > 0;
-                    labels.add(cl + " partition " + p.substring("partition_".length()) + (noticed ? "" : ", not noticed"));
+                    labels.add(cl + " cut " + p.substring("partition_".length()) + (noticed ? "" : " *"));
                     lostPer.add(lostAll(run, p, cl));
                     latePer.add(run.value(p, cl, "late_B"));
                 }
             }
             CategoryChart c = partitions.isEmpty()
                     ? bars("S2 Invalidations lost per subscriber reconnect (plan: 0 lost)", "client (number of kills)", "messages lost per kill (count)")
-                    : bars("S2 Subscriber killed vs silently partitioned: invalidations lost or late (plan: 0 lost)", "client and fault", "messages per fault (count)");
+                    : bars("S2 Subscriber killed vs silently partitioned: invalidations lost or late (plan: 0 lost)", "client and fault (cut = silent partition; * = never noticed)", "messages per fault (count)");
             barSeries(c, partitions.isEmpty() ? "lost per kill, all subscribers" : "lost, all subscribers", labels, lostPer.stream().mapToDouble(Double::doubleValue).toArray(), null);
             if (!partitions.isEmpty()) {
                 barSeries(c, "delivered late to B (after the " + Results.num(Criterion.PUBSUB_P99_MS.target) + " ms target)", labels, latePer.stream().mapToDouble(Double::doubleValue).toArray(), null);
