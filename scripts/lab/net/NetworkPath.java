@@ -96,7 +96,7 @@ public final class NetworkPath implements AutoCloseable {
     /** The listening port for connections labelled {@code label} (opened on first use). */
     public int port(String label) {
         if (closed) throw new IllegalStateException("network path closed");
-        return listeners.computeIfAbsent(label, Listener::new).socket.getLocalPort();
+        return listeners.computeIfAbsent(label, Listener::new).port;
     }
 
     /** Open connections (a connection leaves the list when either end closes it). */
@@ -364,24 +364,46 @@ public final class NetworkPath implements AutoCloseable {
         return "network " + profile + " proxy 127.0.0.1:" + port() + " -> " + target();
     }
 
+    /**
+     * One listening port. While the server behind it refuses connections (killed, restarting), the
+     * listener is closed too, so a client's connect is refused at once, as it would be by the server's
+     * host, instead of being accepted and then reset; it reopens on the same port when the server
+     * accepts again (probed every {@value #PROBE_MS} ms).
+     */
     private final class Listener {
+        static final int PROBE_MS = 2;
         final String label;
-        final ServerSocket socket;
+        final int port;
+        volatile ServerSocket socket;
+        volatile boolean refusing;
 
         Listener(String label) {
             this.label = label;
             try {
-                socket = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+                socket = open(0);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot listen on 127.0.0.1: " + e.getMessage(), e);
             }
+            port = socket.getLocalPort();
             thread("lab-net-accept-" + label, this::acceptLoop);
         }
 
+        ServerSocket open(int p) throws IOException {
+            ServerSocket ss = new ServerSocket();
+            ss.setReuseAddress(true);
+            ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p), 128);
+            return ss;
+        }
+
         void acceptLoop() {
-            while (!closed && !socket.isClosed()) {
+            while (!closed) {
+                if (refusing) {
+                    reopenWhenServerAccepts();
+                    continue;
+                }
+                ServerSocket ss = socket;
                 try {
-                    Socket client = socket.accept();
+                    Socket client = ss.accept();
                     Socket server = new Socket();
                     try {
                         server.setTcpNoDelay(true);
@@ -389,6 +411,7 @@ public final class NetworkPath implements AutoCloseable {
                     } catch (IOException e) {
                         abort(client);
                         abort(server);
+                        refuse();
                         continue;
                     }
                     client.setTcpNoDelay(true);
@@ -396,17 +419,63 @@ public final class NetworkPath implements AutoCloseable {
                     connections.add(c);
                     c.start();
                 } catch (IOException e) {
-                    if (closed || socket.isClosed()) return;
+                    if (closed) return; // else: closed by refuse(), loop to wait for the server
                 }
             }
         }
 
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
+        /** The server side of a connection ended: if the server now refuses, refuse too. */
+        void serverEnded() {
+            if (closed || refusing) return;
+            if (!serverAccepts(200)) refuse();
+        }
+
+        synchronized void refuse() {
+            if (closed || refusing) return;
+            refusing = true;
+            closeQuietly(socket);
+        }
+
+        void reopenWhenServerAccepts() {
+            while (!closed && !serverAccepts(200)) LockSupport.parkNanos(PROBE_MS * 1_000_000L);
+            long giveUp = System.nanoTime() + 5_000_000_000L;
+            while (!closed) {
+                try {
+                    synchronized (this) {
+                        if (closed) return;
+                        socket = open(port);
+                        refusing = false;
+                    }
+                    return;
+                } catch (IOException e) {
+                    if (System.nanoTime() > giveUp) {
+                        System.err.println("network path: cannot listen on 127.0.0.1:" + port + " again (" + e.getMessage() + ")");
+                        return;
+                    }
+                    LockSupport.parkNanos(PROBE_MS * 1_000_000L);
+                }
             }
+        }
+
+        boolean serverAccepts(int timeoutMs) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(targetHost, targetPort), timeoutMs);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        synchronized void close() {
+            closeQuietly(socket);
+        }
+    }
+
+    static void closeQuietly(ServerSocket s) {
+        try {
+            if (s != null) s.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 
@@ -427,7 +496,7 @@ public final class NetworkPath implements AutoCloseable {
         public final String label;
         private final Socket client, server;
         private volatile String name;
-        volatile boolean closed;
+        volatile boolean closed, clientEnded;
         private final List<Thread> mine = new ArrayList<>();
 
         Connection(int index, String label, Socket client, Socket server) {
@@ -516,6 +585,12 @@ public final class NetworkPath implements AutoCloseable {
                     // reset or closed: end the connection
                 }
                 queue.add(EOF);
+                if (toServer) clientEnded = true;
+                else if (!closed && !clientEnded) {
+                    // the server ended it (killed? restarting?): new connects are refused while it is down
+                    Listener l = listeners.get(label);
+                    if (l != null) l.serverEnded();
+                }
             }
 
             void write() {

@@ -134,6 +134,72 @@ class NetworkPathTest {
     }
 
     @Test
+    void whileTheServerIsDownConnectsAreRefusedNotAcceptedThenResetAndTheSamePortServesAgainAfter() throws Exception {
+        java.net.ServerSocket upstream = new java.net.ServerSocket();
+        upstream.setReuseAddress(true);
+        upstream.bind(new InetSocketAddress("127.0.0.1", 0));
+        int upstreamPort = upstream.getLocalPort();
+        try (NetworkPath path = NetworkPath.start(NetworkProfile.loopback, "127.0.0.1", upstreamPort)) {
+            int port = path.port();
+            Socket client = new Socket("127.0.0.1", port);
+            Socket accepted = upstream.accept();
+            // the server dies: its listener and its connections go
+            upstream.close();
+            accepted.close();
+            assertEquals(-1, client.getInputStream().read(), "the proxied connection ends with the server's");
+            client.close();
+            assertTrue(waitFor(() -> !accepts(port), 2000), "a connect while the server is down must be refused");
+            // the server is back on its port: the path listens again on the same port and forwards
+            try (java.net.ServerSocket back = new java.net.ServerSocket()) {
+                back.setReuseAddress(true);
+                back.bind(new InetSocketAddress("127.0.0.1", upstreamPort));
+                Thread echo = new Thread(() -> { // the path's own probes connect too: echo on every connection
+                    while (!back.isClosed()) {
+                        try {
+                            Socket s = back.accept();
+                            new Thread(() -> {
+                                try (s) {
+                                    int b;
+                                    while ((b = s.getInputStream().read()) >= 0) s.getOutputStream().write(b);
+                                } catch (IOException ignored) {
+                                    // probe gone
+                                }
+                            }).start();
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+                echo.start();
+                assertTrue(waitFor(() -> accepts(port), 2000), "the path did not listen again on port " + port);
+                try (Socket c2 = new Socket("127.0.0.1", port)) {
+                    c2.setSoTimeout(2000);
+                    c2.getOutputStream().write(42);
+                    assertEquals(42, c2.getInputStream().read());
+                }
+            }
+        }
+    }
+
+    static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static boolean waitFor(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < end) {
+            if (condition.getAsBoolean()) return true;
+            Thread.sleep(5);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Test
     void closingThePathLeavesNoPortAndNoThread() throws Exception {
         NetworkPath path = NetworkPath.start(NetworkProfile.zone, redis.host(), redis.port());
         int port = path.port();
