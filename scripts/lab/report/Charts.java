@@ -228,6 +228,13 @@ public final class Charts {
         c.getStyler().setErrorBarsColor(Color.BLACK);
     }
 
+    /** Bars on a logarithmic axis: a zero or unmeasured value has no bar (say so in the axis title). */
+    static void logBarSeries(CategoryChart c, String name, List<String> categories, double[] values) {
+        List<Double> v = new ArrayList<>();
+        for (double d : values) v.add(d > 0 && !Double.isInfinite(d) ? d : null);
+        c.addSeries(name, categories, v);
+    }
+
     // ------------------------------------------------------------------ drawing on top of the plot
 
     /** Screen coordinates of the plot for a painter: data to pixels, plot edges, text. */

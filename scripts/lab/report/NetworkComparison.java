@@ -239,6 +239,7 @@ public final class NetworkComparison {
         double p50 = parse(r.meta().get("network_added_rtt_p50_ms")), p99 = parse(r.meta().get("network_added_rtt_p99_ms"));
         if (Double.isNaN(p50)) return "not recorded";
         boolean ok = "true".equals(r.meta().get("network_rtt_within_tolerance"));
+        if (p == NetworkProfile.loopback) return sig(p50) + " / " + sig(p99) + " ms (a fault path's own cost, no delay added)" + q(r);
         return sig(p50) + " / " + sig(p99) + " ms " + (ok ? "✅" : "⚠️ off target") + q(r);
     }
 
@@ -345,7 +346,8 @@ public final class NetworkComparison {
                             .append(m.containsKey("network_rtt_direct_p50_ms") ? ms(m, "network_rtt_direct_p50_ms") + " ms" : "—").append(" | ")
                             .append(recorded ? ms(m, "network_rtt_p50_ms") + " / " + ms(m, "network_rtt_p99_ms") + " ms" : "—").append(" | ")
                             .append(m.getOrDefault("network_rtt_pings", "—")).append(" | ")
-                            .append(!recorded ? (p == NetworkProfile.loopback ? "no proxy" : "not recorded") : "true".equals(m.get("network_rtt_within_tolerance")) ? "✅" : "⚠️ no")
+                            .append(!recorded ? (p == NetworkProfile.loopback ? "no proxy" : "not recorded")
+                                    : p == NetworkProfile.loopback ? "fault path, no target" : "true".equals(m.get("network_rtt_within_tolerance")) ? "✅" : "⚠️ no")
                             .append(" |\n");
                 }
             }
