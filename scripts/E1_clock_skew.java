@@ -10,8 +10,8 @@
 // TTL, not the client's clock) win?
 //
 // The skew is simulated inside each instance (its "now" = System.currentTimeMillis() + offset); the
-// machine's clock is never touched. Four ways to expire a cached value are compared, all at once
-// (every key is written first, then all are polled together, so the run lasts about one TTL):
+// machine's clock is never touched. Four ways to expire a cached value are compared side by side (each
+// trial writes every strategy's keys, interleaved, and one poller watches all of them expire):
 //   relative_px     SET k v PX ttl: Redis counts the TTL on its own clock (the seed's mitigation)
 //   absolute_pxat   SET k v PXAT (instance now + ttl): an absolute deadline from the skewed clock
 //   logical_local   app-side: the value carries expires_at from the writer's clock, each reader
@@ -22,15 +22,24 @@
 // (negative: expired early). Expected from the model: absolute error = writer offset, logical_local
 // error = writer offset - reader offset, the other two ~0 (never below -TTL: a past deadline expires at once).
 //
-//   ./jbang scripts/E1_clock_skew.java            TTL 5 s, 20 keys per instance (or pair) and strategy
-//   ./jbang scripts/E1_clock_skew.java --quick    TTL 3 s, 3 keys each (~8 s)
+//   ./jbang scripts/E1_clock_skew.java            TTL 5 s, 5 trials 1 s apart, 20 keys per instance (or pair),
+//                                                 strategy and trial (about 15 s)
+//   ./jbang scripts/E1_clock_skew.java --quick    TTL 3 s, 3 trials 0.5 s apart, 3 keys each (about 10 s)
 //
-// Output: data/E1_clock_skew/{metrics,expiry_samples,run}.csv
+// Trials: --trials independent rounds of writes, started --stagger-ms apart, each writing --samples keys
+// per instance and strategy (the strategies in alternating order from key to key and trial to trial,
+// lab.TrialOrder), by a writer thread while the poller keeps watching the keys already written, so the
+// trials overlap: the run lasts about TTL + 2 x the largest offset + (trials - 1) x stagger, not trials x TTL.
+// Each trial's max |error| per strategy is one trial value (trials.csv); the criterion is judged on its
+// median across trials with the 95 % interval (lab.Trials): PASS / FAIL / INCONCLUSIVE (lab.Verdict).
+//
+// Output: data/E1_clock_skew/{metrics,trials,expiry_samples,run}.csv
 //   expiry_samples.csv: scenario,strategy,writer_offset_ms,reader_offset_ms,sample,ttl_ms,observed_ms,
-//                       error_ms,expected_error_ms,poll_gap_ms (reader_offset_ms empty when Redis decides)
-// Criterion: max |error| over every instance <= 500 ms, judged for the seed's mitigation (the two
-// strategies that use Redis's clock). The strategies that trust the skewed local clocks are the
-// contrast: their max |error| is reported (INFO) beside the others, and the ranking shows the winner.
+//                       error_ms,expected_error_ms,poll_gap_ms,trial (reader_offset_ms empty when Redis decides;
+//                       trial from 1)
+// Criterion: max |error| over every instance (and reader) <= 500 ms, judged for every strategy: the seed's
+// mitigation (the two strategies that use Redis's clock) and the ones that trust the skewed local clocks,
+// which are an answer to the same question; the ranking (by the median max |error|) shows the winner.
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,6 +47,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import lab.redis.Clients;
 import lab.CommonOptions;
@@ -49,6 +61,8 @@ import lab.Progress;
 import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
+import lab.TrialOrder;
+import lab.Trials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,8 +82,15 @@ public class E1_clock_skew implements Callable<Integer> {
     @Option(names = "--ttl-ms", paramLabel = "MS", defaultValue = "5000", description = "Intended TTL (default: ${DEFAULT-VALUE}).")
     @Quick("3000") long ttlOption;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "20", description = "Keys per instance (or writer x reader pair) and strategy (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "20", description = "Keys per instance (or writer x reader pair), strategy and trial (default: ${DEFAULT-VALUE}).")
     @Quick("3") int samplesOption;
+
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "5",
+            description = "Independent trials (rounds of writes), overlapping in time; each strategy's max |error| is judged on its median across them (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int trials;
+
+    @Option(names = "--stagger-ms", paramLabel = "MS", defaultValue = "1000", description = "Time between the starts of two trials' writes (default: ${DEFAULT-VALUE}).")
+    @Quick("500") long staggerMillis;
 
     @Option(names = "--poll-ms", defaultValue = "2", paramLabel = "MS", description = "Pause between poll rounds (default: ${DEFAULT-VALUE}).")
     long pollMillis;
@@ -97,15 +118,21 @@ public class E1_clock_skew implements Callable<Integer> {
     static final class Probe {
         final String strategy, key;
         final Instance writer, reader;
-        final int sample;
+        final int trial, sample;
         long setAtNanos, lastLiveNanos, goneNanos;
 
-        Probe(String strategy, String key, Instance writer, Instance reader, int sample) {
+        Probe(String strategy, String key, Instance writer, Instance reader, int trial, int sample) {
             this.strategy = strategy;
             this.key = key;
             this.writer = writer;
             this.reader = reader;
+            this.trial = trial;
             this.sample = sample;
+        }
+
+        /** Observed lifetime minus the TTL, ms (negative: expired early). */
+        double errorMillis(long ttlMillis) {
+            return ((lastLiveNanos + goneNanos) / 2.0 - setAtNanos) / 1e6 - ttlMillis;
         }
 
         /** Is the value live for this probe's reader at this moment? */
@@ -139,6 +166,8 @@ public class E1_clock_skew implements Callable<Integer> {
         int samples = samplesOption;
         if (ttlMillis < 100) throw new LabException("--ttl-ms must be >= 100");
         if (samples < 1) throw new LabException("--samples must be >= 1");
+        if (trials < 1) throw new LabException("--trials must be >= 1");
+        if (staggerMillis < 0) throw new LabException("--stagger-ms must be >= 0");
         if (offsetsMillis.isEmpty()) throw new LabException("--offsets needs at least one instance");
         if (pollMillis < 0) throw new LabException("--poll-ms must be >= 0");
         long maxSkew = offsetsMillis.stream().mapToLong(Math::abs).max().orElse(0);
@@ -147,9 +176,12 @@ public class E1_clock_skew implements Callable<Integer> {
         out.meta("offsets_ms", offsetsMillis);
         out.meta("ttl_ms", ttlMillis);
         out.meta("samples", samples);
+        out.meta("trials", trials);
+        out.meta("stagger_ms", staggerMillis);
+        out.meta("trial_order", "each trial writes every strategy, in alternating order from key to key and trial to trial; trials start stagger_ms apart and overlap");
         out.meta("poll_ms", pollMillis);
         Results.Table raw = out.table("expiry_samples.csv", "scenario", "strategy", "writer_offset_ms", "reader_offset_ms", "sample",
-                "ttl_ms", "observed_ms", "error_ms", "expected_error_ms", "poll_gap_ms");
+                "ttl_ms", "observed_ms", "error_ms", "expected_error_ms", "poll_gap_ms", "trial");
 
         List<Probe> probes = new ArrayList<>();
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(1L << 20))) {
@@ -157,92 +189,69 @@ public class E1_clock_skew implements Callable<Integer> {
             out.server(redis);
             Keys keys = new Keys("E1");
             List<Instance> instances = new ArrayList<>();
+            FutureTask<Void> writer = null;
             try (RedisClient observer = Clients.jedis(redis, 1, "lab-e1-observer")) {
                 // The lab's real clock vs the server's: on one machine ~0; through --redis-url a real skew adds to the simulated one.
                 out.info("clock", "server", "server_minus_local_clock", "ms", serverMillis(observer) - System.currentTimeMillis());
                 for (long off : offsetsMillis) instances.add(new Instance(off, Clients.jedis(redis, 1, "lab-e1-instance" + off)));
 
-                // ---- write every key first (all strategies and instances interleaved), then watch them all expire
-                Progress.step("writing " + samples + " keys per instance and strategy, TTL " + ttlMillis + " ms, offsets " + offsetsMillis);
+                // ---- a writer thread writes the trials, --stagger-ms apart; this thread polls every key written until it expires
+                Progress.step(trials + " trials " + staggerMillis + " ms apart, each " + samples + " keys per instance and strategy, TTL " + ttlMillis
+                        + " ms, offsets " + offsetsMillis);
+                ConcurrentLinkedQueue<Probe> written = new ConcurrentLinkedQueue<>();
                 long safetyTtl = ttlMillis + 2 * maxSkew + 10_000; // app-side TTL values must outlive every reader's verdict
-                for (int s = 0; s < samples; s++) {
-                    for (Instance w : instances) {
-                        for (String strategy : STRATEGIES) {
-                            String k = keys.key(strategy + ":" + w.name() + ":" + s);
-                            // setAt = the instant the lifetime starts: Redis receiving a relative TTL, else the instant the clock was read
-                            long setAt;
-                            switch (strategy) {
-                                case "relative_px" -> {
-                                    long a = System.nanoTime();
-                                    w.client().set(k, "v", SetParams.setParams().px(ttlMillis));
-                                    setAt = (a + System.nanoTime()) / 2;
-                                }
-                                case "absolute_pxat" -> {
-                                    setAt = System.nanoTime();
-                                    w.client().set(k, "v", SetParams.setParams().pxAt(w.nowMillis() + ttlMillis));
-                                }
-                                case "logical_local" -> {
-                                    setAt = System.nanoTime();
-                                    w.client().set(k, Long.toString(w.nowMillis() + ttlMillis), SetParams.setParams().px(safetyTtl));
-                                }
-                                case "logical_server" -> {
-                                    long a = System.nanoTime();
-                                    long serverNow = serverMillis(w.client());
-                                    setAt = (a + System.nanoTime()) / 2;
-                                    w.client().set(k, Long.toString(serverNow + ttlMillis), SetParams.setParams().px(safetyTtl));
-                                }
-                                default -> throw new IllegalStateException(strategy);
-                            }
-                            boolean logical = strategy.startsWith("logical");
-                            for (Instance r : logical ? instances : java.util.Collections.<Instance>singletonList(null)) {
-                                Probe p = new Probe(strategy, k, w, r, s);
-                                p.setAtNanos = setAt;
-                                p.lastLiveNanos = setAt;
-                                probes.add(p);
-                            }
-                        }
-                    }
-                    Lab.sleepMillis(3); // spread the deadlines a little so they do not all fall in one poll round
-                }
-                poll(observer, probes, TimeUnit.MILLISECONDS.toNanos(ttlMillis + 2 * maxSkew + 5000));
+                writer = new FutureTask<>(() -> {
+                    write(keys, instances, ttlMillis, safetyTtl, samples, written);
+                    return null;
+                });
+                Thread t = new Thread(writer, "lab-e1-writer");
+                t.setDaemon(true);
+                t.start();
+                int perSample = 0;
+                for (String strategy : STRATEGIES) perSample += instances.size() * (strategy.startsWith("logical") ? instances.size() : 1);
+                poll(observer, written, writer, probes, (long) trials * samples * perSample, TimeUnit.MILLISECONDS.toNanos(ttlMillis + 2 * maxSkew + 5000));
             } finally {
+                if (writer != null) writer.cancel(true);
                 for (Instance i : instances) i.client().close();
                 keys.cleanup(redis);
             }
         }
 
-        // ---- per strategy: error per writer (x reader), the criterion on the worst |error|
+        // ---- per strategy and trial: the worst |error| over every writer (x reader); the criterion on its median across trials
         Map<String, Double> worst = new LinkedHashMap<>();
         for (String strategy : STRATEGIES) {
             Map<String, List<Probe>> byWho = new LinkedHashMap<>();
-            double maxAbs = 0;
+            double[] maxAbs = new double[trials];
+            java.util.Arrays.fill(maxAbs, Double.NaN); // a trial without a probe measured nothing: NaN, never 0
             for (Probe p : probes) {
                 if (!p.strategy.equals(strategy)) continue;
-                double observed = ((p.lastLiveNanos + p.goneNanos) / 2.0 - p.setAtNanos) / 1e6;
-                double error = observed - ttlMillis;
-                maxAbs = Math.max(maxAbs, Math.abs(error));
+                double error = p.errorMillis(ttlMillis);
+                maxAbs[p.trial] = Double.isNaN(maxAbs[p.trial]) ? Math.abs(error) : Math.max(maxAbs[p.trial], Math.abs(error));
                 byWho.computeIfAbsent(p.who(), w -> new ArrayList<>()).add(p);
                 raw.row(out.scenario(), strategy, p.writer.offsetMillis, p.reader == null ? "" : p.reader.offsetMillis, p.sample, ttlMillis,
-                        observed, error, p.expectedErrorMillis(ttlMillis), (p.goneNanos - p.lastLiveNanos) / 1e6);
+                        error + ttlMillis, error, p.expectedErrorMillis(ttlMillis), (p.goneNanos - p.lastLiveNanos) / 1e6, p.trial + 1);
             }
             for (Map.Entry<String, List<Probe>> e : byWho.entrySet()) {
-                double[] errs = e.getValue().stream().mapToDouble(p -> ((p.lastLiveNanos + p.goneNanos) / 2.0 - p.setAtNanos) / 1e6 - ttlMillis).toArray();
+                double[] errs = e.getValue().stream().mapToDouble(p -> p.errorMillis(ttlMillis)).toArray();
                 double mean = java.util.Arrays.stream(errs).average().orElse(Double.NaN);
                 out.info(strategy, e.getKey(), "error_mean", "ms", mean);
                 out.info(strategy, e.getKey(), "error_min", "ms", java.util.Arrays.stream(errs).min().orElse(Double.NaN));
                 out.info(strategy, e.getKey(), "error_max", "ms", java.util.Arrays.stream(errs).max().orElse(Double.NaN));
                 out.info(strategy, e.getKey(), "expected_error", "ms", e.getValue().get(0).expectedErrorMillis(ttlMillis));
                 out.info(strategy, e.getKey(), "samples", "count", errs.length);
-                System.out.printf("%-15s %-18s error mean %+8.1f ms (model %+5d ms)%n", strategy, e.getKey(), mean, e.getValue().get(0).expectedErrorMillis(ttlMillis));
+                System.out.printf("%-15s %-18s error mean %+8.1f ms (model %+5d ms), %d samples over %d trials%n", strategy, e.getKey(), mean,
+                        e.getValue().get(0).expectedErrorMillis(ttlMillis), errs.length, trials);
             }
             // every strategy measured is judged, the ones that fail by construction too: the criterion asks
             // whether expiry holds across skewed instances, and a client-clock strategy is an answer to it
-            out.check(strategy, "all-instances", "max_abs_error", maxAbs, Criterion.CLOCK_SKEW_EXPIRY_ERROR_MS);
-            worst.put(strategy, maxAbs);
+            Trials.Estimate e = Trials.of(maxAbs);
+            out.check(strategy, "all-instances", "max_abs_error", e, Criterion.CLOCK_SKEW_EXPIRY_ERROR_MS);
+            System.out.printf("%-15s max |error| over every instance: %s%n", strategy, e.text("ms"));
+            worst.put(strategy, e.median());
         }
         List<Map.Entry<String, Double>> ranking = new ArrayList<>(worst.entrySet());
         ranking.sort(Comparator.comparingDouble(Map.Entry::getValue));
-        System.out.print("\nranking by worst |error| (skew up to " + maxSkew + " ms, TTL " + ttlMillis + " ms): ");
+        System.out.print("\nranking by worst |error|, median across trials (skew up to " + maxSkew + " ms, TTL " + ttlMillis + " ms): ");
         for (int i = 0; i < ranking.size(); i++) {
             out.info("ranking", ranking.get(i).getKey(), "rank_by_max_abs_error", "count", i + 1);
             System.out.printf("%s%s %.1f ms", i == 0 ? "" : " < ", ranking.get(i).getKey(), ranking.get(i).getValue());
@@ -251,15 +260,94 @@ public class E1_clock_skew implements Callable<Integer> {
         return out.finish();
     }
 
-    /** Polls every unresolved key with one MGET per round until each probe has seen its value expire. */
-    void poll(RedisClient observer, List<Probe> probes, long timeoutNanos) {
-        long deadline = System.nanoTime() + timeoutNanos;
-        List<Probe> open = new ArrayList<>(probes);
-        Progress.step("polling " + open.size() + " probes until they expire");
-        Progress.Every progress = new Progress.Every("expired", probes.size());
-        while (!open.isEmpty()) {
+    /**
+     * The writer thread: trial r starts r x --stagger-ms after the first; each writes --samples keys per
+     * instance and strategy (the strategies' order alternating from key to key) and hands their probes to the poller.
+     */
+    void write(Keys keys, List<Instance> instances, long ttlMillis, long safetyTtl, int samples, ConcurrentLinkedQueue<Probe> written) {
+        long start = System.nanoTime();
+        for (int trial = 0; trial < trials; trial++) {
+            long due = start + TimeUnit.MILLISECONDS.toNanos(trial * staggerMillis);
+            for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
+                if (Thread.currentThread().isInterrupted()) return;
+                Lab.sleepMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(due - now)));
+            }
+            for (int s = 0; s < samples; s++) {
+                for (Instance w : instances) {
+                    for (String strategy : TrialOrder.of(STRATEGIES, trial + s)) {
+                        String k = keys.key(strategy + ":" + w.name() + ":t" + (trial + 1) + ":" + s);
+                        // setAt = the instant the lifetime starts: Redis receiving a relative TTL, else the instant the clock was read
+                        long setAt;
+                        switch (strategy) {
+                            case "relative_px" -> {
+                                long a = System.nanoTime();
+                                w.client().set(k, "v", SetParams.setParams().px(ttlMillis));
+                                setAt = (a + System.nanoTime()) / 2;
+                            }
+                            case "absolute_pxat" -> {
+                                setAt = System.nanoTime();
+                                w.client().set(k, "v", SetParams.setParams().pxAt(w.nowMillis() + ttlMillis));
+                            }
+                            case "logical_local" -> {
+                                setAt = System.nanoTime();
+                                w.client().set(k, Long.toString(w.nowMillis() + ttlMillis), SetParams.setParams().px(safetyTtl));
+                            }
+                            case "logical_server" -> {
+                                long a = System.nanoTime();
+                                long serverNow = serverMillis(w.client());
+                                setAt = (a + System.nanoTime()) / 2;
+                                w.client().set(k, Long.toString(serverNow + ttlMillis), SetParams.setParams().px(safetyTtl));
+                            }
+                            default -> throw new IllegalStateException(strategy);
+                        }
+                        boolean logical = strategy.startsWith("logical");
+                        for (Instance r : logical ? instances : java.util.Collections.<Instance>singletonList(null)) {
+                            Probe p = new Probe(strategy, k, w, r, trial, s);
+                            p.setAtNanos = setAt;
+                            p.lastLiveNanos = setAt;
+                            written.add(p);
+                        }
+                    }
+                }
+                Lab.sleepMillis(3); // spread the deadlines a little so they do not all fall in one poll round
+            }
+        }
+    }
+
+    /**
+     * Polls every unresolved key with one MGET per round until each probe has seen its value expire; new
+     * probes arrive from the writer while it runs. Ends when the writer is done and every probe expired.
+     */
+    void poll(RedisClient observer, ConcurrentLinkedQueue<Probe> written, FutureTask<Void> writer, List<Probe> probes, long expected, long timeoutNanos) {
+        long deadline = Long.MAX_VALUE; // set once the writer is done: every key must expire within timeoutNanos of the last write
+        List<Probe> open = new ArrayList<>();
+        Progress.step("polling " + expected + " probes until they expire");
+        Progress.Every progress = new Progress.Every("expired", expected);
+        while (true) {
+            boolean writerDone = writer.isDone(); // read before draining: no probe can arrive after both
+            for (Probe p; (p = written.poll()) != null; ) {
+                open.add(p);
+                probes.add(p);
+            }
+            if (writerDone) {
+                try {
+                    writer.get();
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof RuntimeException re ? re : new LabException("writing the keys failed: " + Lab.oneLine(c));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LabException("interrupted");
+                }
+                if (deadline == Long.MAX_VALUE) deadline = System.nanoTime() + timeoutNanos;
+                if (open.isEmpty()) return;
+            }
             if (System.nanoTime() > deadline) {
-                throw new LabException(open.size() + " keys still live " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms after they were written (first: " + open.get(0).key + ")");
+                throw new LabException(open.size() + " keys still live " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms after the last was written (first: " + open.get(0).key + ")");
+            }
+            if (open.isEmpty()) {
+                Lab.sleepMillis(1);
+                continue;
             }
             List<String> distinct = open.stream().map(p -> p.key).distinct().toList();
             Map<String, String> values = new LinkedHashMap<>();

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class E1ClockSkewTest {
 
+    static final int QUICK_TRIALS = 3;
+
     @TempDir static Path dir;
     static ScriptRun.Outcome run;
     static List<Map<String, String>> rows;
@@ -42,6 +44,37 @@ class E1ClockSkewTest {
         assertTrue(ScriptRun.ownServers().isEmpty(), "a Redis started by this run is still running: " + ScriptRun.ownServers());
     }
 
+    /** Every strategy's criterion row is the median of its 3 trials' max |error| (quick), with min..max, each trial in trials.csv. */
+    @Test
+    void everyCriterionRestsOnInterleavedTrials() {
+        Csv.metrics(dir.resolve("metrics.csv")); // every stored verdict re-derives from its interval
+        List<Map<String, String>> trials = ScriptRun.csv(dir.resolve("trials.csv"));
+        List<Map<String, String>> criteria = rows.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertEquals(4, criteria.size(), "one row per strategy: " + criteria);
+        for (Map<String, String> r : criteria) {
+            assertEquals("CLOCK_SKEW_EXPIRY_ERROR_MS", r.get("criterion"), r.toString());
+            assertEquals(Integer.toString(QUICK_TRIALS), r.get("trials"), r.toString());
+            assertEquals(Trials.MIN_MAX, r.get("interval"), r.toString());
+            assertFalse(r.get("ci_low").equals("NaN") || r.get("ci_high").equals("NaN"), r.toString());
+            double[] values = trials.stream().filter(t -> t.get("test").equals(r.get("test")) && t.get("client").equals(r.get("client"))
+                    && t.get("metric").equals(r.get("metric"))).mapToDouble(t -> Double.parseDouble(t.get("value"))).toArray();
+            assertEquals(QUICK_TRIALS, values.length, "every trial is in trials.csv: " + r);
+            Trials.Estimate e = Trials.of(values);
+            assertEquals(e.median(), Double.parseDouble(r.get("value")), 1e-9, r.toString());
+            assertEquals(Verdict.judge(Criterion.CLOCK_SKEW_EXPIRY_ERROR_MS, e).status().name(), r.get("status"), r.toString());
+        }
+        // each trial's max |error| is the worst of that trial's samples
+        List<Map<String, String>> s = ScriptRun.csv(dir.resolve("expiry_samples.csv"));
+        for (int trial = 1; trial <= QUICK_TRIALS; trial++) {
+            String tr = Integer.toString(trial);
+            double worst = s.stream().filter(x -> x.get("strategy").equals("absolute_pxat") && x.get("trial").equals(tr))
+                    .mapToDouble(x -> Math.abs(Double.parseDouble(x.get("error_ms")))).max().orElseThrow();
+            double recorded = trials.stream().filter(t -> t.get("test").equals("absolute_pxat") && t.get("trial").equals(tr))
+                    .mapToDouble(t -> Double.parseDouble(t.get("value"))).findFirst().orElseThrow();
+            assertEquals(worst, recorded, 1e-3, "trial " + tr);
+        }
+    }
+
     @Test
     void absoluteExpiryFromAClockAheadExpiresLateAndFromAClockBehindEarly() {
         assertTrue(mean("absolute_pxat", "w+2000ms") > 1000, "writer ahead: deadline too far: late");
@@ -64,9 +97,13 @@ class E1ClockSkewTest {
     void samplesTableHasOneRowPerProbe() {
         List<Map<String, String>> s = ScriptRun.csv(dir.resolve("expiry_samples.csv"));
         assertEquals(List.of("scenario", "strategy", "writer_offset_ms", "reader_offset_ms", "sample", "ttl_ms", "observed_ms", "error_ms",
-                "expected_error_ms", "poll_gap_ms"), List.copyOf(s.get(0).keySet()));
-        // 3 instances x 2 samples for the Redis-decided strategies, 3 x 3 pairs x 2 for the app-side ones
-        assertEquals(2 * 3 * 2 + 2 * 9 * 2, s.size());
+                "expected_error_ms", "poll_gap_ms", "trial"), List.copyOf(s.get(0).keySet()));
+        // per trial: 3 instances x 2 samples for the Redis-decided strategies, 3 x 3 pairs x 2 for the app-side ones
+        assertEquals(QUICK_TRIALS * (2 * 3 * 2 + 2 * 9 * 2), s.size());
+        for (int trial = 1; trial <= QUICK_TRIALS; trial++) {
+            String tr = Integer.toString(trial);
+            assertEquals(2 * 3 * 2 + 2 * 9 * 2, s.stream().filter(r -> r.get("trial").equals(tr)).count(), "trial " + tr);
+        }
         for (Map<String, String> r : s) {
             assertTrue(Double.parseDouble(r.get("observed_ms")) >= 0, r.toString());
             assertEquals(Double.parseDouble(r.get("observed_ms")) - Double.parseDouble(r.get("ttl_ms")), Double.parseDouble(r.get("error_ms")), 1e-3);

@@ -62,6 +62,31 @@ class Q2KeyVersioningTest {
         assertTrue(m("rolling", "versioned", "l3_loads_from_deploy_on") > 0, "the new namespace starts cold");
     }
 
+    /**
+     * Both criterion rows are zero counts out of the reads really made (compat: 4 readers x 2 x 200 keys;
+     * rolling: 10 windows of 200 reads with 2 instances), bounded by Clopper-Pearson, never a bare 0.
+     */
+    @Test
+    void wrongReadsAreAZeroCountOutOfTheReads() {
+        List<Map<String, String>> criteria = rows.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertEquals(2, criteria.size(), criteria.toString());
+        Map<String, Long> reads = Map.of("compat", 4L * 2 * 200, "rolling", 10L * 200);
+        for (Map<String, String> r : criteria) {
+            assertEquals("VERSIONED_WRONG_READS", r.get("criterion"));
+            assertEquals("versioned", r.get("client"));
+            assertEquals("PASS", r.get("status"), r.toString());
+            assertEquals(0, Double.parseDouble(r.get("value")), r.toString());
+            long n = reads.get(r.get("test"));
+            assertEquals("clopper-pearson-95 of " + n, r.get("interval"), r.toString());
+            assertEquals(0, Double.parseDouble(r.get("ci_low")), r.toString());
+            assertEquals(Verdict.upperBound(0, n) * n, Double.parseDouble(r.get("ci_high")), 1e-5, r.toString());
+            assertTrue(m(r.get("test"), "versioned", "wrong_plus_failed_rate_upper95") > 0, r.toString());
+        }
+        assertEquals(4 * 2 * 200, m("compat", "versioned", "reads"));
+        assertEquals(10 * 200, m("rolling", "versioned", "requests"));
+        Csv.metrics(dir.resolve("metrics.csv")); // every stored verdict re-derives
+    }
+
     @Test
     void invalidationRemovesExactlyTheOldVersion() {
         assertEquals(400, m("invalidation_400", "jedis", "keys_removed"));

@@ -1,6 +1,7 @@
 package lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,14 +16,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** S5_eviction --quick against lab-started Redis servers (allkeys-lru x2, steady state x2, noeviction). */
 class S5EvictionTest {
 
+    static final int QUICK_TRIALS = 3;
+
     @TempDir static Path dir;
     static ScriptRun.Outcome run;
-    static List<Map<String, String>> metrics;
+    static List<Map<String, String>> metrics, trials;
 
     @BeforeAll
     static void runQuick() {
         run = ScriptRun.inProcess("S5_eviction", "--quick", "--out", dir.toString());
         metrics = ScriptRun.csv(dir.resolve("metrics.csv"));
+        trials = ScriptRun.csv(dir.resolve("trials.csv"));
+    }
+
+    /** Every trial's value of test/jedis/metric, in trial order, from trials.csv. */
+    static double[] perTrial(String test, String metric) {
+        return trials.stream().filter(t -> t.get("test").equals(test) && t.get("client").equals("jedis") && t.get("metric").equals(metric))
+                .mapToDouble(t -> Double.parseDouble(t.get("value"))).toArray();
     }
 
     static double m(String test, String metric) {
@@ -39,13 +49,49 @@ class S5EvictionTest {
             assertEquals(1, m(test, "setup_policy_is_allkeys_lru"), test);
             assertEquals("INFO", status(test, "setup_policy_is_allkeys_lru"), "a check of the lab's set-up, not a criterion");
             double rate = m(test, "eviction_rate");
-            assertEquals(100.0 * m(test, "evicted_keys") / m(test, "keys_written"), rate, 1e-6, "rate definition");
             assertTrue(rate > 10, test + ": writing 150% of maxmemory must evict more than 10% of keys, got " + rate);
-            // every key written is either still there or was evicted
-            assertEquals(m(test, "keys_written"), m(test, "keys_end") + m(test, "evicted_keys"), test + ": keys do not add up");
-            assertTrue(m(test, "used_memory_peak_bytes") <= m(test, "maxmemory_bytes") * 1.1, test + ": used_memory far above maxmemory");
+            double[] rates = perTrial(test, "eviction_rate"), written = perTrial(test, "keys_written"), evicted = perTrial(test, "evicted_keys"),
+                    left = perTrial(test, "keys_end"), peak = perTrial(test, "used_memory_peak_bytes");
+            assertEquals(QUICK_TRIALS, rates.length, test + ": one eviction rate per trial");
+            double total = 0;
+            for (int i = 0; i < QUICK_TRIALS; i++) {
+                assertEquals(100.0 * evicted[i] / written[i], rates[i], 1e-6, test + " trial " + (i + 1) + ": rate definition");
+                // every key written is either still there or was evicted
+                assertEquals(written[i], left[i] + evicted[i], test + " trial " + (i + 1) + ": keys do not add up");
+                assertTrue(peak[i] <= m(test, "maxmemory_bytes") * 1.1, test + " trial " + (i + 1) + ": used_memory far above maxmemory");
+                total += written[i];
+            }
+            assertEquals(total, m(test, "keys_written_all_trials"), test);
             assertEquals("FAIL", status(test, "eviction_rate"), "the plan's fill (150 % of maxmemory) judged against Risk 5's 10 %");
             assertEquals("PASS", status(test, "oom_errors"));
+        }
+    }
+
+    /**
+     * The criteria rest on trials: the eviction rate is the median of 3 fills (quick) with min..max, each in
+     * trials.csv; OOM errors are a zero count out of every SET of every fill, each fill's count in trials.csv.
+     */
+    @Test
+    void criteriaRestOnTrialsOrOnAZeroCountOutOfTheWrites() {
+        Csv.metrics(dir.resolve("metrics.csv")); // every stored verdict re-derives from its interval
+        List<Map<String, String>> criteria = metrics.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertEquals(4, criteria.size(), criteria.toString());
+        for (Map<String, String> r : criteria) {
+            String test = r.get("test"), what = test + "/" + r.get("metric");
+            assertFalse(r.get("ci_low").equals("NaN") || r.get("ci_high").equals("NaN") || r.get("interval").isEmpty(), "interval: " + what);
+            double[] values = perTrial(test, r.get("metric"));
+            assertEquals(QUICK_TRIALS, values.length, "every trial's value is in trials.csv: " + what);
+            if (r.get("criterion").equals("OOM_ERRORS")) {
+                assertEquals("clopper-pearson-95 of " + Results.num(m(test, "keys_written_all_trials")), r.get("interval"), what);
+                for (double v : values) assertEquals(0, v, what);
+            } else {
+                assertEquals("EVICTION_RATE_PCT", r.get("criterion"), what);
+                assertEquals(Integer.toString(QUICK_TRIALS), r.get("trials"), what);
+                assertEquals(Trials.MIN_MAX, r.get("interval"), what);
+                Trials.Estimate e = Trials.of(values);
+                assertEquals(e.median(), Double.parseDouble(r.get("value")), 1e-9, what);
+                assertEquals(Verdict.judge(Criterion.EVICTION_RATE_PCT, e).status().name(), r.get("status"), what);
+            }
         }
     }
 
@@ -64,7 +110,7 @@ class S5EvictionTest {
         assertEquals(List.of("scenario", "test", "age_decile", "cold_written", "cold_survived", "hot_written", "hot_survived"), List.copyOf(s.get(0).keySet()));
         double written = s.stream().filter(r -> r.get("test").equals("lru_samples5"))
                 .mapToDouble(r -> Double.parseDouble(r.get("cold_written")) + Double.parseDouble(r.get("hot_written"))).sum();
-        assertEquals(m("lru_samples5", "keys_written"), written);
+        assertEquals(m("lru_samples5", "keys_written_all_trials"), written, "survival.csv sums every trial's keys");
     }
 
     @Test
