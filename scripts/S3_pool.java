@@ -38,7 +38,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -374,7 +373,7 @@ public class S3_pool implements Callable<Integer> {
             open.values().forEach(LoadSubject::closeQuietly);
         }
         for (String client : names) {
-            FixedRate.Result r = pooled(results.get(client));
+            FixedRate.Result r = FixedRate.pooled(results.get(client)); // t_s of its timeline counts the client's measured seconds
             PerTrial p = per.get(client);
             FixedRate.report(out, "sustained", client, r);
             FixedRate.errorTypes(out, "sustained", client, r);
@@ -397,37 +396,6 @@ public class S3_pool implements Callable<Integer> {
 
     static long sum(Trials t) {
         return Math.round(java.util.Arrays.stream(t.values()).sum());
-    }
-
-    /**
-     * One result from a client's trials, for the pooled rows and the timeline: histograms and counts summed,
-     * the timelines concatenated (t_s counts this client's measured seconds), the rate over all of them.
-     */
-    static FixedRate.Result pooled(List<FixedRate.Result> rs) {
-        FixedRate.Config first = rs.get(0).config();
-        Histogram response = Latency.newHistogram(), service = Latency.newHistogram(), lag = Latency.newHistogram();
-        long scheduled = 0, ok = 0, errors = 0, unfinished = 0, durationMillis = 0;
-        double seconds = 0;
-        Map<String, Long> types = new TreeMap<>();
-        List<FixedRate.Window> timeline = new ArrayList<>();
-        for (FixedRate.Result r : rs) {
-            response.add(r.responseTimeNanos());
-            service.add(r.serviceTimeNanos());
-            lag.add(r.scheduleLagNanos());
-            double offset = durationMillis / 1e3;
-            for (FixedRate.Window w : r.timeline()) {
-                timeline.add(new FixedRate.Window(w.startSeconds() + offset, w.ok(), w.errors(), w.p50Nanos(), w.p99Nanos(), w.maxNanos()));
-            }
-            scheduled += r.scheduled();
-            ok += r.ok();
-            errors += r.errors();
-            unfinished += r.unfinished();
-            seconds += r.achievedRatePerSecond() > 0 ? r.ok() / r.achievedRatePerSecond() : r.config().durationMillis() / 1e3;
-            durationMillis += r.config().durationMillis();
-            r.errorsByType().forEach((k, v) -> types.merge(k, v, Long::sum));
-        }
-        FixedRate.Config cfg = FixedRate.Config.of(first.label(), first.ratePerSecond(), durationMillis).warmupMillis(first.warmupMillis()).workers(first.workers());
-        return new FixedRate.Result(cfg, response, service, lag, scheduled, ok, errors, unfinished, types, seconds > 0 ? ok / seconds : 0, timeline);
     }
 
     /** The CPU cost of several runs as one: wall time summed, percentages weighted by wall time. */

@@ -268,4 +268,37 @@ public final class FixedRate {
     public static void errorTypes(Results out, String test, String client, Result r) {
         r.errorsByType().forEach((type, n) -> out.info(test, client, "errors_" + type, "count", n));
     }
+
+    /**
+     * One result from several runs of the same load (e.g. one per trial), for pooled rows and the timeline:
+     * histograms and counts summed, the timelines concatenated (t_s counts the runs' measured seconds),
+     * the achieved rate over all of them.
+     */
+    public static Result pooled(List<Result> rs) {
+        if (rs.isEmpty()) throw new IllegalArgumentException("no runs to pool");
+        Config first = rs.get(0).config();
+        Histogram response = Latency.newHistogram(), service = Latency.newHistogram(), lag = Latency.newHistogram();
+        long scheduled = 0, ok = 0, errors = 0, unfinished = 0, durationMillis = 0;
+        double seconds = 0;
+        Map<String, Long> types = new TreeMap<>();
+        List<Window> timeline = new ArrayList<>();
+        for (Result r : rs) {
+            response.add(r.responseTimeNanos());
+            service.add(r.serviceTimeNanos());
+            lag.add(r.scheduleLagNanos());
+            double offset = durationMillis / 1e3;
+            for (Window w : r.timeline()) {
+                timeline.add(new Window(w.startSeconds() + offset, w.ok(), w.errors(), w.p50Nanos(), w.p99Nanos(), w.maxNanos()));
+            }
+            scheduled += r.scheduled();
+            ok += r.ok();
+            errors += r.errors();
+            unfinished += r.unfinished();
+            seconds += r.achievedRatePerSecond() > 0 ? r.ok() / r.achievedRatePerSecond() : r.config().durationMillis() / 1e3;
+            durationMillis += r.config().durationMillis();
+            r.errorsByType().forEach((k, v) -> types.merge(k, v, Long::sum));
+        }
+        Config cfg = Config.of(first.label(), first.ratePerSecond(), durationMillis).warmupMillis(first.warmupMillis()).workers(first.workers());
+        return new Result(cfg, response, service, lag, scheduled, ok, errors, unfinished, types, seconds > 0 ? ok / seconds : 0, timeline);
+    }
 }

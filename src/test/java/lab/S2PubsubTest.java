@@ -8,12 +8,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Scenario 2 end to end on a spawned Redis: every message accounted for, the reconnection and the silent partition really exercised. */
+/** Scenario 2 end to end on a spawned Redis: every message accounted for, the reconnection and the silent partition really exercised, every verdict on trials. */
 class S2PubsubTest {
 
     static final List<String> CLIENTS = List.of("jedis", "lettuce");
     /** The quick run's silent partition (2 s). */
     static final String PARTITION = "partition_2s";
+    /** The quick run's trials of tests 1 and 2, and its kills per client in test 3. */
+    static final int TRIALS = 3, KILLS = 3;
 
     @Test
     void quickRunAccountsForEveryMessageAndReallyReconnects(@TempDir Path dir) {
@@ -41,7 +43,7 @@ class S2PubsubTest {
             // the reconnection path was exercised: a connection was killed on the server and came back
             assertTrue(ScriptRun.metric(rows, "reconnect", client, "disconnects") >= 1, client + ": no CLIENT KILL happened");
             assertTrue(ScriptRun.metric(rows, "reconnect", client, "reconnects_seen_by_client") >= 1, client + ": the client never reconnected");
-            assertEquals(1, ScriptRun.metric(rows, "reconnect", client, "resubscribe_count"), client + ": one measured resubscription");
+            assertEquals(KILLS, ScriptRun.metric(rows, "reconnect", client, "resubscribe_count"), client + ": one measured resubscription per kill");
             // the controls (A publishes, C is never killed) lose nothing
             assertEquals(0, ScriptRun.metric(rows, "reconnect", client, "lost_C"), client);
             // the silent partition (quick: 2 s): every message published during it on time, late or lost
@@ -59,9 +61,35 @@ class S2PubsubTest {
             double lat = ScriptRun.metric(rows, "basic", client, "propagation_p99");
             assertTrue(lat > 0 && lat < 60_000, client + ": propagation p99 is a plausible time in ms: " + lat);
         }
-        // criteria rows recompute from their values
-        rows.stream().filter(r -> !r.get("criterion").isEmpty()).forEach(r ->
-                assertEquals(Criterion.valueOf(r.get("criterion")).evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
+        // every stored verdict re-derives from its interval (or, for a zero count, from its value)
+        Csv.metrics(dir.resolve("metrics.csv"));
+        // every criterion row rests on trials: the median across 3 trials (kills) with its interval, every trial's
+        // value in trials.csv, or a zero count over every message with its Clopper-Pearson bound (and, where the
+        // test ran trials, each trial's loss in trials.csv)
+        List<Map<String, String>> trials = ScriptRun.csv(dir.resolve("trials.csv"));
+        List<Map<String, String>> criteria = rows.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertEquals(CLIENTS.size() * (2 * 2 + 2 + 1), criteria.size(), "per client: basic and high_frequency P99 and loss, reconnect time and loss, one partition's loss");
+        for (Map<String, String> r : criteria) {
+            String what = r.get("test") + "/" + r.get("client") + "/" + r.get("metric");
+            assertTrue(!r.get("ci_low").equals("NaN") && !r.get("ci_high").equals("NaN") && !r.get("interval").isEmpty(), "interval: " + what);
+            long perTrial = trials.stream().filter(x -> x.get("test").equals(r.get("test")) && x.get("client").equals(r.get("client"))
+                    && x.get("metric").equals(r.get("metric"))).count();
+            if (r.get("interval").startsWith("clopper-pearson")) {
+                assertEquals(r.get("test").startsWith("partition_") ? 0 : TRIALS, perTrial, "a zero count's per-trial (per-kill) losses; a partition is one trial: " + what);
+            } else {
+                assertEquals(String.valueOf(TRIALS), r.get("trials"), what);
+                assertEquals(Trials.MIN_MAX, r.get("interval"), what);
+                assertEquals(TRIALS, perTrial, "every trial's value is in trials.csv (3 trials, 3 kills in --quick): " + what);
+            }
+        }
+        for (String client : CLIENTS) {
+            for (String test : List.of("basic", "high_frequency")) {
+                assertTrue(criteria.stream().anyMatch(r -> r.get("test").equals(test) && r.get("client").equals(client) && r.get("metric").equals("propagation_p99")
+                        && r.get("criterion").equals("PUBSUB_P99_MS") && r.get("trials").equals(String.valueOf(TRIALS))), test + " " + client + ": P99 judged on trials");
+            }
+            assertTrue(criteria.stream().anyMatch(r -> r.get("test").equals("reconnect") && r.get("client").equals(client) && r.get("metric").equals("resubscribe_ms")
+                    && r.get("criterion").equals("PUBSUB_RECONNECT_MS") && r.get("trials").equals(String.valueOf(KILLS))), client + ": resubscription judged over the kills");
+        }
         // both faults are judged with the same loss criterion
         for (String test : List.of("reconnect", PARTITION)) {
             for (String client : CLIENTS) {
@@ -78,7 +106,9 @@ class S2PubsubTest {
         assertFalse(ramp.isEmpty());
         for (Map<String, String> r : ramp) assertTrue(Double.parseDouble(r.get("published")) > 0, r.toString());
         List<Map<String, String>> kills = ScriptRun.csv(dir.resolve("reconnects.csv"));
-        assertEquals(2, kills.size());
+        assertEquals(CLIENTS.size() * KILLS, kills.size());
+        // the kills alternate between the clients: jedis lettuce, then lettuce jedis, ...
+        assertEquals(List.of("jedis", "lettuce", "lettuce", "jedis", "jedis", "lettuce"), kills.stream().map(r -> r.get("client")).toList());
         List<Map<String, String>> parts = ScriptRun.csv(dir.resolve("partitions.csv"));
         assertEquals(CLIENTS, parts.stream().map(r -> r.get("client")).toList());
         for (Map<String, String> r : parts) {
