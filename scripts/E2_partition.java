@@ -49,7 +49,11 @@
 // Partition lengths: 10 s (the seed's) and 30 s (longer than the heartbeat's and Jedis's 2 s timeouts by far);
 // quick: 2 s and 6 s. The partition's start and end times go to faults.csv and run.csv.
 //
-// Output: data/E2_partition/{metrics,run,faults}.csv; exit 0 = the mitigated variants served no stale read.
+// Criterion (mitigated variants only): 0 stale reads by B, out of every read B served after it was back (CLIENT KILL:
+// from the resubscription for --observe-seconds; partitions: from the heal for --observe-seconds), a zero count
+// reported with its 95 % Clopper-Pearson bound on the stale-read rate (the reads are the denominator). One run
+// per variant and fault, no repeated trials: the full run is long already.
+// Output: data/E2_partition/{metrics,run,faults,partition}.csv; exit 0 = the mitigated variants served no stale read.
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -313,8 +317,9 @@ public class E2_partition implements Callable<Integer> {
             out.info(test, client, "still_stale_at_end", "count", stillStale);
             out.info(test, client, "staleness_window_max", "ms", windowMillis);
             out.latency(test, client, "read", readNanos);
+            // judged as a zero count out of every read B served after it was back (the observed window)
             if (variant.equals("none")) out.info(test, client, "stale_reads_after_reconnect", "count", staleReads);
-            else out.check(test, client, "stale_reads_after_reconnect", staleReads, Criterion.STALE_READS_MITIGATED);
+            else out.checkZero(test, client, "stale_reads_after_reconnect", staleReads, reads, Criterion.STALE_READS_MITIGATED);
             System.out.printf("%-8s %-18s cut %.0f ms (%d killed), back %.0f ms after heal; B lost %d of %d invalidations; after reconnect: %d stale of %d reads on %d keys, %d still stale at the end; staleness window max %.0f ms%s; read p50 %s%n",
                     client, variant, (healAt - cutStart) / 1e6, killed, backMillis, nb.books(p.id).lost(p.published()), p.published(), staleReads, reads,
                     staleServed.size(), stillStale, windowMillis, stillStale > 0 ? " (censored: still stale)" : "", Latency.fmt(Latency.summarize(readNanos).p50Nanos()));
@@ -447,8 +452,9 @@ public class E2_partition implements Callable<Integer> {
             out.info(test, client, "server_kept_frozen_subscriber", "count", stateAtHeal.equals("connected") ? 1 : 0);
             out.info(test, client, "old_subscriber_connection_at_end", "count", after.isEmpty() ? 0 : 1);
             out.latency(test, client, "read", readNanos);
+            // judged as a zero count out of every read B served from the heal to the end of the observation
             if (mitigation.equals("none") || keepAlive != null && keepAlive.systemDefault()) out.info(test, client, "stale_reads_after_heal", "count", stale[1]);
-            else out.check(test, client, "stale_reads_after_heal", stale[1], Criterion.STALE_READS_MITIGATED);
+            else out.checkZero(test, client, "stale_reads_after_heal", stale[1], reads[1], Criterion.STALE_READS_MITIGATED);
             out.table("partition.csv", "client", "partition_ms", "mitigation", "time_to_notice_ms", "stale_reads_during", "stale_reads_after_heal",
                             "invalidations_on_time", "invalidations_late", "invalidations_never", "late_done_after_heal_ms", "server_omem_at_heal", "server_kept_subscriber")
                     .row(client, partitionMillis, mitigation, noticedAt > 0 ? (noticedAt - start) / 1e6 : Double.NaN, stale[0], stale[1],

@@ -18,16 +18,26 @@
 // Redis is on loopback: there is no bandwidth limit here, so compression can only win when the bytes
 // saved on the wire and in Redis cost less than the CPU spent; on a real network it wins sooner.
 //
-//   ./jbang scripts/E4_embedding_size.java            sizes 1,10,100,1000 chunks, Jedis and Lettuce
-//   ./jbang scripts/E4_embedding_size.java --quick    a few repetitions per size (~30 s on a quiet machine)
+// Phases: (1) encode/decode --reps times per size and encoding (CPU only, no client); (2) a closed-loop
+// SET/GET warm-up per client over every size's JSON entry until its P50 settles (lab.Warmup); (3) --trials
+// rounds of SET/GET: each round visits every size (in order, reversed every other round), and in each size
+// every encoding and client (clients reversed every other round), --reps SET/GET pairs each. The judged
+// quantity, the JSON entry's GET P99 per size and client, is each round's P99; the row is the median across
+// rounds with its 95 % interval (lab.Trials, lab.Verdict: PASS / FAIL / INCONCLUSIVE). Curve and INFO rows
+// pool every round.
 //
-// Output: data/E4_embedding_size/{metrics,curve,recommendations,run}.csv
+//   ./jbang scripts/E4_embedding_size.java            sizes 1,10,100,1000 chunks, Jedis and Lettuce, 5 rounds (about 3 min on 2 cores)
+//   ./jbang scripts/E4_embedding_size.java --quick    a few repetitions per size, 3 rounds (~30 s on a quiet machine)
+//
+// Output: data/E4_embedding_size/{metrics,trials,curve,recommendations,run}.csv
 //   curve.csv: scenario,client,encoding,chunks,bytes,encode_ms_p50,decode_ms_p50,set_ms_p50,get_ms_p50,
-//              get_ms_p99,total_read_ms_p50 (= get p50 + decode p50, the median read path)
+//              get_ms_p99,total_read_ms_p50 (= get p50 + decode p50, the median read path; pooled over rounds)
 //   recommendations.csv: scenario,client,chunks,recommended,total_read_ms_p50,bytes,json_total_read_ms_p50,
-//              json_bytes,json_get_ms_p99,compress_by_seed_rule
-// Criteria: GET P99 of the uncompressed JSON entry <= 10 ms per size (a FAIL is the seed's signal
-// to compress), and 0 values not bit-exact per encoding and client. Exit 0 = all passed.
+//              json_bytes,json_get_ms_p99 (median across rounds),compress_by_seed_rule (the GET P99 FAILed 10 ms)
+// Criteria: GET P99 of the uncompressed JSON entry <= 10 ms per size and client (a FAIL is the seed's signal
+// to compress), judged on the rounds' P99s; 0 values not bit-exact per encoding (out of every id and float
+// decoded) and 0 GETs not byte-exact per encoding and client (out of every GET), each zero count with its
+// 95 % Clopper-Pearson bound (per-round counts of the GETs in trials.csv). Exit 0 = all passed.
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -41,7 +51,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.Deflater;
+import lab.Check;
 import lab.codec.EmbeddingCodecs;
 import lab.codec.EmbeddingCodecs.Chunk;
 import lab.codec.EmbeddingCodecs.Codec;
@@ -49,13 +59,18 @@ import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.Embeddings;
+import lab.Interleaved;
 import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
 import lab.Latency;
 import lab.Progress;
+import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
+import lab.Trials;
+import lab.Verdict;
+import lab.Warmup;
 import net.jpountz.lz4.LZ4Factory;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -74,8 +89,16 @@ public class E4_embedding_size implements Callable<Integer> {
     List<Integer> chunkCounts;
 
     @Option(names = "--reps", paramLabel = "N",
-            description = "Measured repetitions per size and encoding (default: 2000/1000/300/40 for 1/10/100/1000 chunks, quick: 200/100/30/3; scaled as 40000/chunks otherwise).")
+            description = "Measured repetitions per size and encoding: encode/decode, and SET/GET per client in each round (default: 2000/1000/300/40 for 1/10/100/1000 chunks, quick: 200/100/30/3; scaled as 40000/chunks otherwise).")
     Integer reps;
+
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "5",
+            description = "Rounds of SET/GET over every size, encoding and client, interleaved (sizes and clients reversed every other round); the JSON GET P99 is judged on the median across rounds (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int trials;
+
+    @Option(names = "--warmup-millis", paramLabel = "MS", defaultValue = "2000",
+            description = "Closed-loop SET/GET warm-up per client over every size's JSON entry before the first round, until its P50 settles (lab.Warmup; default: ${DEFAULT-VALUE}).")
+    @Quick("300") long warmupMillis;
 
     @Option(names = "--encodings", split = ",", defaultValue = "json,json+zlib,json+lz4,binary,binary+zlib,binary+lz4",
             description = "Encodings to compare (default: ${DEFAULT-VALUE}).")
@@ -103,6 +126,8 @@ public class E4_embedding_size implements Callable<Integer> {
         if (chunkCounts.isEmpty() || chunkCounts.stream().anyMatch(c -> c < 1)) throw new LabException("--chunks must be >= 1");
         if (reps != null && reps < 1) throw new LabException("--reps must be >= 1");
         if (zlibLevel < 0 || zlibLevel > 9) throw new LabException("--zlib-level must be 0..9");
+        int t = Check.atLeast("--trials", trials, 1);
+        Check.atLeast("--warmup-millis", warmupMillis, 0);
         Map<String, Codec> codecs = new LinkedHashMap<>();
         for (String e : encodings) codecs.put(e, EmbeddingCodecs.named(e, zlibLevel));
         if (!codecs.containsKey("json")) throw new LabException("--encodings must include json (the seed's baseline)");
@@ -118,51 +143,93 @@ public class E4_embedding_size implements Callable<Integer> {
         out.meta("zlib_level", zlibLevel);
         out.meta("lz4", LZ4Factory.fastestInstance().toString());
         out.meta("jackson_version", com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString());
+        out.meta("trials", t);
+        out.meta("trial_order", "rounds of SET/GET: sizes in order and clients in order, both reversed every other round");
 
-        Map<String, long[]> codecMismatches = new LinkedHashMap<>(); // encoding -> values not bit-exact
-        Map<String, long[]> transitMismatches = new LinkedHashMap<>(); // client|encoding -> GETs != SET bytes
+        // ---- phase 1: encode/decode per size and encoding (CPU only), and the bit-exact check of every decoded value
+        Map<Integer, Map<String, Row>> rows = new LinkedHashMap<>(); // chunks -> encoding -> measurements
+        Map<String, long[]> codecChecks = new LinkedHashMap<>(); // encoding -> {values not bit-exact, values checked}
+        for (int chunks : chunkCounts) {
+            int n = repsFor(chunks);
+            out.meta("reps_" + chunks + "_chunks", n);
+            List<Chunk> entry = entry(new Random(chunks), chunks);
+            Map<String, Row> byEncoding = new LinkedHashMap<>();
+            for (Map.Entry<String, Codec> ce : codecs.entrySet()) {
+                Progress.step(chunks + " chunks, " + ce.getKey() + ": encode/decode x " + n);
+                Row row = new Row();
+                byEncoding.put(ce.getKey(), row);
+                long[] c = codecChecks.computeIfAbsent(ce.getKey(), k -> new long[2]);
+                c[0] += measureCodec(ce.getValue(), entry, n, common.quick ? 1 : Math.max(2, n / 5), row);
+                c[1] += n * valuesIn(entry);
+            }
+            rows.put(chunks, byEncoding);
+        }
+
+        Map<String, Transit> transit = new LinkedHashMap<>(); // client|encoding -> GETs not byte-exact per round, GETs checked
+        Map<String, Trials> jsonGetP99 = new LinkedHashMap<>(); // chunks|client -> each round's JSON GET P99 (ms)
         try (RedisServer redis = RedisServer.provision(common, RedisServer.Needs.none().writesBytes(64L << 20))) {
             Progress.step(redis.title() + " — " + redis.describe());
             out.server(redis);
             Keys keys = new Keys("E4");
-            List<BinaryKv> kvs = new ArrayList<>();
+            Map<String, BinaryKv> kvs = new LinkedHashMap<>();
             try {
-                for (String c : clients) kvs.add(open(c, redis));
-                for (int chunks : chunkCounts) {
-                    int n = reps != null ? reps : repsFor(chunks);
-                    int warmup = common.quick ? 1 : Math.max(2, n / 5); // JIT, buffers and connections warm; not recorded
-                    out.meta("reps_" + chunks + "_chunks", n);
-                    List<Chunk> entry = entry(new Random(chunks), chunks);
-                    Map<String, Row> rowsByEncoding = new LinkedHashMap<>();
-                    for (Map.Entry<String, Codec> ce : codecs.entrySet()) {
-                        String enc = ce.getKey();
-                        Progress.step(chunks + " chunks, " + enc + ": encode/decode x " + n);
-                        Row row = new Row();
-                        rowsByEncoding.put(enc, row);
-                        codecMismatches.computeIfAbsent(enc, k -> new long[1])[0] += measureCodec(ce.getValue(), entry, n, warmup, row);
-                        for (int ci = 0; ci < clients.size(); ci++) {
-                            String client = clients.get(ci);
-                            Progress.line(client + ": SET/GET " + row.bytes + " B x " + n);
+                for (String c : clients) kvs.put(c, open(c, redis));
+                // ---- phase 2: the same steady-state warm-up for every client before any recorded sample
+                byte[][] jsonEntries = rows.values().stream().map(r -> r.get("json").encoded).toArray(byte[][]::new);
+                byte[] warmKey = keys.key("warmup").getBytes(StandardCharsets.UTF_8);
+                for (String c : clients) {
+                    BinaryKv kv = kvs.get(c);
+                    int[] next = {0};
+                    Warmup.step(out, "set_get_" + c, warmupMillis, () -> {
+                        byte[] v = jsonEntries[next[0]++ % jsonEntries.length];
+                        kv.set(warmKey, v);
+                        if (!Arrays.equals(v, kv.get(warmKey))) throw new LabException(c + ": GET returned other bytes than the SET");
+                    });
+                }
+                // ---- phase 3: rounds of SET/GET, interleaved across sizes and clients
+                for (int trial = 0; trial < t; trial++) {
+                    List<Integer> sizes = Interleaved.order(chunkCounts, trial);
+                    List<String> order = Interleaved.order(clients, trial);
+                    Progress.step("round " + (trial + 1) + "/" + t + ": sizes " + sizes + ", clients " + String.join(" ", order));
+                    for (int chunks : sizes) {
+                        int n = repsFor(chunks), warmup = common.quick ? 1 : Math.max(2, n / 20); // the value in place; not recorded
+                        Progress.line(chunks + " chunks: " + codecs.size() + " encodings x " + order.size() + " clients x " + n + " SET/GET");
+                        for (Map.Entry<String, Row> re : rows.get(chunks).entrySet()) {
+                            String enc = re.getKey();
+                            Row row = re.getValue();
                             byte[] key = keys.key(enc + ":" + chunks).getBytes(StandardCharsets.UTF_8);
-                            long bad = measureKv(kvs.get(ci), key, row.encoded, n, warmup, row, client);
-                            transitMismatches.computeIfAbsent(client + "|" + enc, k -> new long[1])[0] += bad;
+                            for (String client : order) {
+                                Histogram set = Latency.newHistogram(), get = Latency.newHistogram();
+                                long bad = measureKv(kvs.get(client), key, row.encoded, n, warmup, set, get);
+                                row.set.computeIfAbsent(client, c -> Latency.newHistogram()).add(set);
+                                row.get.computeIfAbsent(client, c -> Latency.newHistogram()).add(get);
+                                Transit tr = transit.computeIfAbsent(client + "|" + enc, k -> new Transit(t));
+                                tr.bad[trial] += bad;
+                                tr.checked += n;
+                                if (enc.equals("json")) {
+                                    jsonGetP99.computeIfAbsent(chunks + "|" + client, k -> new Trials())
+                                            .add(get.getTotalCount() == 0 ? Double.NaN : Latency.summarize(get).p99Millis());
+                                }
+                            }
                         }
                     }
-                    report(out, curve, recs, chunks, rowsByEncoding);
                 }
             } finally {
-                for (BinaryKv kv : kvs) kv.close();
+                for (BinaryKv kv : kvs.values()) kv.close();
                 keys.cleanup(redis);
             }
         }
+        for (int chunks : chunkCounts) report(out, curve, recs, chunks, rows.get(chunks), jsonGetP99);
 
-        // ---- criteria: bit-exact round trips (codec, then what each client fetched)
-        for (Map.Entry<String, long[]> e : codecMismatches.entrySet()) {
-            out.check("roundtrip_" + e.getKey(), "codec", "values_not_bit_exact", e.getValue()[0], Criterion.JSON_LOSS);
+        // ---- criteria: bit-exact round trips (codec: every id and float decoded; then every GET of each client)
+        for (Map.Entry<String, long[]> e : codecChecks.entrySet()) {
+            out.checkZero("roundtrip_" + e.getKey(), "codec", "values_not_bit_exact", e.getValue()[0], e.getValue()[1], Criterion.JSON_LOSS);
         }
-        for (Map.Entry<String, long[]> e : transitMismatches.entrySet()) {
+        for (Map.Entry<String, Transit> e : transit.entrySet()) {
             String[] ce = e.getKey().split("\\|");
-            out.check("roundtrip_" + ce[1], ce[0], "gets_not_byte_exact", e.getValue()[0], Criterion.JSON_LOSS);
+            Transit tr = e.getValue();
+            out.trialValues("roundtrip_" + ce[1], ce[0], "gets_not_byte_exact", Trials.of(Arrays.stream(tr.bad).asDoubleStream().toArray()));
+            out.checkZero("roundtrip_" + ce[1], ce[0], "gets_not_byte_exact", Arrays.stream(tr.bad).sum(), tr.checked, Criterion.JSON_LOSS);
         }
         return out.finish();
     }
@@ -171,6 +238,7 @@ public class E4_embedding_size implements Callable<Integer> {
     static final int[][] REPS = {{1, 2000, 200}, {10, 1000, 100}, {100, 300, 30}, {1000, 40, 3}};
 
     int repsFor(int chunks) {
+        if (reps != null) return reps;
         int col = common.quick ? 2 : 1;
         for (int[] r : REPS) if (r[0] == chunks) return r[col];
         int[] floor = {0, 20, 3}, ceiling = {0, 2000, 200}, budget = {0, 40_000, 5_000}; // other sizes: a budget of chunk-reads
@@ -183,12 +251,29 @@ public class E4_embedding_size implements Callable<Integer> {
         return l;
     }
 
-    /** Measurements of one (size, encoding); SET/GET per client. */
+    /** Values one decode is checked on: every chunk's id and every float of its embedding. */
+    static long valuesIn(List<Chunk> entry) {
+        long n = 0;
+        for (Chunk c : entry) n += 1 + c.embedding().length;
+        return n;
+    }
+
+    /** Measurements of one (size, encoding); SET/GET per client, pooled over the rounds. */
     static final class Row {
         byte[] encoded;
         int bytes;
         final Histogram encode = Latency.newHistogram(), decode = Latency.newHistogram();
         final Map<String, Histogram> set = new LinkedHashMap<>(), get = new LinkedHashMap<>();
+    }
+
+    /** GETs of one client and encoding whose bytes differed from the SET, per round, and how many GETs were checked. */
+    static final class Transit {
+        final long[] bad;
+        long checked;
+
+        Transit(int rounds) {
+            bad = new long[rounds];
+        }
     }
 
     /** Encode and decode {@code n} times; returns how many values did not come back bit-exact. */
@@ -219,10 +304,11 @@ public class E4_embedding_size implements Callable<Integer> {
         return n;
     }
 
-    /** SET then GET the same bytes {@code n} times; returns GETs whose bytes differ from what was SET. */
-    static long measureKv(BinaryKv kv, byte[] key, byte[] value, int n, int warmup, Row row, String client) {
-        Histogram set = row.set.computeIfAbsent(client, c -> Latency.newHistogram());
-        Histogram get = row.get.computeIfAbsent(client, c -> Latency.newHistogram());
+    /**
+     * SET then GET the same bytes {@code n} times, after {@code warmup} unrecorded pairs, into this round's
+     * histograms; returns the GETs whose bytes differ from what was SET.
+     */
+    static long measureKv(BinaryKv kv, byte[] key, byte[] value, int n, int warmup, Histogram set, Histogram get) {
         long bad = 0;
         for (int i = -warmup; i < n; i++) {
             long t0 = System.nanoTime();
@@ -239,7 +325,7 @@ public class E4_embedding_size implements Callable<Integer> {
     }
 
     /** Rows, curve points and the recommended encoding for one size. */
-    void report(Results out, Results.Table curve, Results.Table recs, int chunks, Map<String, Row> rows) {
+    void report(Results out, Results.Table curve, Results.Table recs, int chunks, Map<String, Row> rows, Map<String, Trials> jsonGetP99) {
         String test = "entry_" + chunks + "_chunks";
         Row json = rows.get("json");
         for (Map.Entry<String, Row> e : rows.entrySet()) {
@@ -267,8 +353,9 @@ public class E4_embedding_size implements Callable<Integer> {
         for (String client : clients) {
             Latency.Summary jg = Latency.summarize(json.get.get(client));
             double jsonRead = jg.p50Millis() + Latency.summarize(json.decode).p50Millis();
-            // the seed's rule: compress when the (uncompressed JSON) GET passes 10 ms
-            Criterion.Status st = out.check(test, client, "json_get_p99", jg.p99Millis(), Criterion.EMBEDDING_GET_MS);
+            // the seed's rule: compress when the (uncompressed JSON) GET passes 10 ms; judged on the rounds' P99s
+            Trials.Estimate p99 = jsonGetP99.getOrDefault(chunks + "|" + client, new Trials()).estimate();
+            Verdict v = out.check(test, client, "json_get_p99", p99, Criterion.EMBEDDING_GET_MS);
             String best = null;
             double bestRead = Double.MAX_VALUE;
             for (Map.Entry<String, Row> e : rows.entrySet()) {
@@ -280,13 +367,13 @@ public class E4_embedding_size implements Callable<Integer> {
                 }
             }
             Row b = rows.get(best);
-            boolean compress = st == Criterion.Status.FAIL;
-            recs.row(out.scenario(), client, chunks, best, bestRead, b.bytes, jsonRead, json.bytes, jg.p99Millis(), compress);
+            boolean compress = v.status() == Criterion.Status.FAIL;
+            recs.row(out.scenario(), client, chunks, best, bestRead, b.bytes, jsonRead, json.bytes, p99.median(), compress);
             // the recommendation as a row: client column = the winning encoding, value = its median read path
             out.info("recommend_" + chunks + "_chunks", best, client + "_total_read_p50", "ms", bestRead);
             out.info("recommend_" + chunks + "_chunks", best, client + "_speedup_vs_json", "ratio", jsonRead / bestRead);
-            System.out.printf("%-8s %4d chunks: JSON %,d B, GET p99 %.2f ms (%s), read p50 %.2f ms -> best %s: %,d B, read p50 %.2f ms (%.1fx)%n",
-                    client, chunks, json.bytes, jg.p99Millis(), compress ? "> 10 ms: seed says compress" : "<= 10 ms", jsonRead,
+            System.out.printf("%-8s %4d chunks: JSON %,d B, GET P99 over rounds %s (%s), read p50 %.2f ms -> best %s: %,d B, read p50 %.2f ms (%.1fx)%n",
+                    client, chunks, json.bytes, p99.text("ms"), compress ? "> 10 ms: seed says compress" : v.status().name(), jsonRead,
                     best, b.bytes, bestRead, jsonRead / bestRead);
         }
     }

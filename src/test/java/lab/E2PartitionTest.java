@@ -41,7 +41,26 @@ class E2PartitionTest {
         rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).forEach(r ->
                 assertEquals(Criterion.STALE_READS_MITIGATED.evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
         assertEquals(4, rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).count());
+        // each verdict is a zero count out of the reads B served after it was back, with its Clopper-Pearson bound
+        for (String client : List.of("jedis", "lettuce")) {
+            for (String variant : List.of("version_check", "flush_on_reconnect")) {
+                assertZeroCountOutOf(rows, variant, client, "stale_reads_after_reconnect", ScriptRun.metric(rows, variant, client, "reads_after_reconnect"));
+            }
+        }
+        Csv.metrics(dir.resolve("metrics.csv")); // every stored verdict re-derives from its row
         assertTrue(ScriptRun.ownServers().isEmpty(), "no server left behind");
+    }
+
+    /** The criterion row of a zero count: its denominator is {@code outOf} (> 0), its interval a 95 % Clopper-Pearson bound, never NaN. */
+    static void assertZeroCountOutOf(List<Map<String, String>> rows, String test, String client, String metric, double outOf) {
+        Map<String, String> r = rows.stream().filter(x -> x.get("test").equals(test) && x.get("client").equals(client) && x.get("metric").equals(metric)
+                && x.get("criterion").equals("STALE_READS_MITIGATED")).findFirst().orElseThrow(() -> new AssertionError("no criterion row " + test + "/" + client + "/" + metric));
+        String what = test + "/" + client + "/" + metric;
+        assertTrue(outOf > 0, what + ": B read something in the observed window");
+        assertEquals("clopper-pearson-95 of " + (long) outOf, r.get("interval"), what);
+        assertFalse(r.get("ci_low").equals("NaN") || r.get("ci_high").equals("NaN"), what + ": " + r);
+        assertTrue(Double.parseDouble(r.get("ci_high")) >= Double.parseDouble(r.get("value")) && Double.parseDouble(r.get("ci_high")) > 0, what + ": the upper bound is at or above the count: " + r);
+        assertEquals(r.get("value").equals("0") ? "PASS" : "FAIL", r.get("status"), what);
     }
 
     @Test
@@ -68,6 +87,13 @@ class E2PartitionTest {
         // 1 s interval, 2 s timeout: noticed 2-3 s into the partition, so a 4 s one is always noticed
         assertEquals(1, ScriptRun.metric(rows, "partition_4s:heartbeat", "jedis", "noticed"), "the heartbeat noticed");
         assertTrue(ScriptRun.metric(rows, "partition_4s:heartbeat", "jedis", "l1_flushes_B") >= 1);
+        // the mitigated rows: zero counts out of the reads B served from the heal on; the unmitigated one is context only
+        for (String m : List.of("version_check", "flush_on_reconnect", "heartbeat")) {
+            String test = "partition_4s:" + m;
+            assertZeroCountOutOf(rows, test, "jedis", "stale_reads_after_heal", ScriptRun.metric(rows, test, "jedis", "reads_after_heal"));
+        }
+        assertEquals(3, rows.stream().filter(r -> r.get("criterion").equals("STALE_READS_MITIGATED")).count());
+        Csv.metrics(dir.resolve("metrics.csv"));
         // the fault and its timing
         List<Map<String, String>> faults = ScriptRun.csv(dir.resolve("faults.csv"));
         assertEquals(4, faults.stream().filter(f -> f.get("fault").equals("partition")).count(), faults.toString());
@@ -109,6 +135,9 @@ class E2PartitionTest {
             assertTrue(ScriptRun.metric(rows, noticed, client, "reconnects_B") >= 1, client + ": resubscribed after the heal");
             assertTrue(ScriptRun.metric(rows, noticed, client, "l1_flushes_B") >= 1, client + ": the flush on resubscribe fired");
             assertEquals(0, ScriptRun.metric(rows, "partition_2s:" + stated, client, "noticed"), client + ": a 2 s partition ends before the probes give up");
+            for (String test : List.of("partition_2s:" + stated, noticed)) {
+                assertZeroCountOutOf(rows, test, client, "stale_reads_after_heal", ScriptRun.metric(rows, test, client, "reads_after_heal"));
+            }
             // the OS default (7200 s idle) never notices: the connection survives the partition, the late invalidations arrive
             String never = "partition_2s:" + osDefault;
             assertEquals(0, ScriptRun.metric(rows, never, client, "noticed"), client);

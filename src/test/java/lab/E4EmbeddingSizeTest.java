@@ -38,14 +38,59 @@ class E4EmbeddingSizeTest {
             assertEquals(0, ScriptRun.metric(rows, "roundtrip_" + enc, "codec", "values_not_bit_exact"), enc);
             for (String c : CLIENTS) assertEquals(0, ScriptRun.metric(rows, "roundtrip_" + enc, c, "gets_not_byte_exact"), enc + " " + c);
         }
-        rows.stream().filter(r -> !r.get("criterion").isEmpty()).forEach(r ->
-                assertEquals(Criterion.valueOf(r.get("criterion")).evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
+        Csv.metrics(dir.resolve("metrics.csv")); // every stored verdict re-derives from its interval or its value
         // the seed's rule is judged on the JSON baseline, per size and client
         for (int chunks : new int[] {1, 100}) {
             for (String c : CLIENTS) {
                 assertTrue(rows.stream().anyMatch(r -> r.get("test").equals("entry_" + chunks + "_chunks") && r.get("client").equals(c)
                         && r.get("criterion").equals("EMBEDDING_GET_MS")), chunks + " " + c);
             }
+        }
+    }
+
+    /**
+     * Every criterion row rests on rounds or on a zero count: the JSON GET P99 is the median of the 3 quick rounds'
+     * P99s (min..max interval, each round's value in trials.csv); the round trips are zero counts out of every value
+     * decoded (codec) or every GET (per client, each round's count in trials.csv), with a Clopper-Pearson bound.
+     */
+    @Test
+    void everyCriterionRestsOnRoundsOrOnAZeroCountBound() {
+        List<Map<String, String>> m = ScriptRun.csv(dir.resolve("metrics.csv"));
+        List<Map<String, String>> trials = ScriptRun.csv(dir.resolve("trials.csv"));
+        List<Map<String, String>> criteria = m.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertEquals(2 * CLIENTS.size() + ENCODINGS.size() * (1 + CLIENTS.size()), criteria.size(), "GET P99 per size and client, round trips");
+        for (Map<String, String> r : criteria) {
+            String what = r.get("test") + "/" + r.get("client") + "/" + r.get("metric");
+            assertTrue(!r.get("ci_low").equals("NaN") && !r.get("ci_high").equals("NaN") && !r.get("interval").isEmpty(), "interval: " + what);
+            long perTrial = trials.stream().filter(t -> t.get("test").equals(r.get("test")) && t.get("client").equals(r.get("client"))
+                    && t.get("metric").equals(r.get("metric"))).count();
+            switch (r.get("metric")) {
+                case "json_get_p99" -> {
+                    assertEquals("3", r.get("trials"), what);
+                    assertEquals(Trials.MIN_MAX, r.get("interval"), what);
+                    assertEquals(3, perTrial, "each round's P99 is in trials.csv: " + what);
+                }
+                // 5 reps of 1 and of 100 chunks, every id and float of each decode
+                case "values_not_bit_exact" -> {
+                    assertEquals("clopper-pearson-95 of " + 5 * (1 + 100) * (1 + 768), r.get("interval"), what);
+                    assertEquals(0, perTrial, what);
+                }
+                // 5 GETs per size and round, 2 sizes, 3 rounds
+                case "gets_not_byte_exact" -> {
+                    assertEquals("clopper-pearson-95 of " + 5 * 2 * 3, r.get("interval"), what);
+                    assertEquals(3, perTrial, "each round's count is in trials.csv: " + what);
+                }
+                default -> fail("unexpected criterion row " + what);
+            }
+        }
+        assertTrue(run().contains("trials,3"), "run.csv says how many rounds");
+    }
+
+    static String run() {
+        try {
+            return java.nio.file.Files.readString(dir.resolve("run.csv"));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
     }
 
