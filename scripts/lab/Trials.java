@@ -76,6 +76,16 @@ public final class Trials {
         return of(values());
     }
 
+    /**
+     * The things compared (clients, mechanisms, series...) in trial {@code trial}'s order (0-based): as given,
+     * reversed every other trial (A B C, C B A, A B C, ...), so drift and order effects cancel across trials.
+     */
+    public static <T> List<T> order(List<T> items, int trial) {
+        List<T> o = new ArrayList<>(items);
+        if (trial % 2 == 1) java.util.Collections.reverse(o);
+        return o;
+    }
+
     /** The median across trials with its 95 % interval (see the class comment for the method). */
     /** Trial {@code i}'s share of {@code total} samples (the remainder goes to the first trials). */
     public static int share(int total, int trials, int i) {

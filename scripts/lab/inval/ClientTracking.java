@@ -103,7 +103,7 @@ public final class ClientTracking {
     public static final class JedisTracking extends Tracking {
         final RedisClient jedis;
         final Thread poller;
-        volatile boolean closed;
+        volatile boolean closed, paused;
         final String probe;
 
         final class MirroredCache extends DefaultCache {
@@ -149,7 +149,7 @@ public final class ClientTracking {
             node.subscribed();
             this.poller = Threads.startDaemon(name + "-poller", () -> {
                 while (!closed) {
-                    if (!Invalidation.isHeld(name)) {
+                    if (!paused && !Invalidation.isHeld(name)) {
                         try {
                             // PING goes to the socket, so Jedis reads pending invalidation pushes before its reply and
                             // notices a killed connection (a cached GET would be served locally, dead connection or not)
@@ -162,6 +162,12 @@ public final class ClientTracking {
                 }
             });
         }
+
+        /**
+         * Stops (true) or resumes the PING poller: an instance nobody writes to for a while (its combination waits
+         * while others are measured) then adds no load to what the others measure. Resume before the next write.
+         */
+        public void pause(boolean p) { paused = p; }
 
         @Override public void set(String key, String value) { jedis.set(key, value); }
 

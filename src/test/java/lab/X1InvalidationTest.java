@@ -44,6 +44,34 @@ class X1InvalidationTest {
             }
         }
         assertTrue(measured >= 6, "pubsub, streams and tracking are measured for both clients: " + measured);
+
+        // every criterion row rests on trials: the median of 3 per-trial P99s with its interval, or a zero count with its
+        // Clopper-Pearson bound and each trial's loss in trials.csv
+        List<Map<String, String>> trials = ScriptRun.csv(dir.resolve("trials.csv"));
+        List<Map<String, String>> criteria = rows.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertEquals(2 * measured, criteria.size(), "a latency and a loss criterion per measured combination: " + criteria);
+        for (Map<String, String> r : criteria) {
+            String what = r.get("test") + "/" + r.get("client") + "/" + r.get("metric");
+            assertTrue(!r.get("ci_low").equals("NaN") && !r.get("ci_high").equals("NaN") && !r.get("interval").isEmpty(), "interval: " + what);
+            long perTrial = trials.stream().filter(t -> t.get("test").equals(r.get("test")) && t.get("client").equals(r.get("client"))
+                    && t.get("metric").equals(r.get("metric"))).count();
+            assertEquals(3, perTrial, "every trial's value is in trials.csv (3 trials in --quick): " + what);
+            if (r.get("metric").equals("loss_pct")) {
+                assertTrue(r.get("interval").startsWith("clopper-pearson"), what);
+                String test = r.get("test"), client = r.get("client");
+                double lost = ScriptRun.metric(rows, test, client, "lost_B") + ScriptRun.metric(rows, test, client, "lost_C");
+                double perTrialLost = trials.stream().filter(t -> t.get("test").equals(test) && t.get("client").equals(client) && t.get("metric").equals("lost_trials"))
+                        .mapToDouble(t -> Double.parseDouble(t.get("value"))).sum();
+                assertEquals(lost, perTrialLost, 1e-9, "the trials' lost counts add up to the books: " + what);
+                assertTrue(r.get("interval").endsWith(" of " + Math.round(2 * ScriptRun.metric(rows, test, client, "published"))),
+                        "lost out of every delivery sent (published x 2 receivers): " + what + " " + r.get("interval"));
+            } else {
+                assertEquals("propagation_p99", r.get("metric"), what);
+                assertEquals("3", r.get("trials"), what);
+                assertEquals(Trials.MIN_MAX, r.get("interval"), what);
+            }
+        }
+        Csv.metrics(dir.resolve("metrics.csv")); // every stored verdict re-derives from its interval
         // Streams catch up after the cut, Pub/Sub cannot: the comparison must show the difference, not assume it
         for (String client : List.of("jedis", "lettuce")) {
             assertEquals(0, ScriptRun.metric(rows, "streams:cut", client, "lost_B"), client + " streams catch up from the last ID");

@@ -25,6 +25,11 @@ class X2SaturationTest {
         assertEquals(Results.METRICS_COLUMNS, List.copyOf(m.get(0).keySet()));
         List<Map<String, String>> sat = ScriptRun.csv(out.resolve("saturation.csv"));
         assertEquals(SATURATION_COLUMNS, List.copyOf(sat.get(0).keySet()));
+        List<Map<String, String>> kneeSteps = ScriptRun.csv(out.resolve("knee_trials.csv"));
+        List<String> kneeColumns = new java.util.ArrayList<>(SATURATION_COLUMNS);
+        kneeColumns.add(3, "trial");
+        assertEquals(kneeColumns, List.copyOf(kneeSteps.get(0).keySet()));
+        List<Map<String, String>> trials = ScriptRun.csv(out.resolve("trials.csv"));
         for (String series : List.of("jedis-c1", "jedis-c4", "lettuce-c1")) {
             String client = series.substring(0, series.indexOf('-')), conc = series.substring(series.indexOf("-c") + 2);
             List<Map<String, String>> rows = sat.stream().filter(r -> r.get("client").equals(client) && r.get("concurrency").equals(conc)).toList();
@@ -41,13 +46,50 @@ class X2SaturationTest {
             double lastHeld = rows.stream().filter(r -> r.get("held").equals("1")).mapToDouble(r -> Double.parseDouble(r.get("offered_rate"))).max().orElse(0);
             assertEquals(lastHeld, knee, 1e-9, series + ": the knee is the last step that held");
             assertTrue(m.stream().anyMatch(r -> r.get("client").equals(series) && "THROUGHPUT_RPS".equals(r.get("criterion"))));
+
+            // the knee search is repeated as 3 interleaved trials: trial 1 is the ladder, trials 2 and 3 search from its knee
+            double[] kneeTrials = trialValues(trials, series, "knee_rate_trials");
+            double[] achievedTrials = trialValues(trials, series, "knee_achieved_rate");
+            assertEquals(3, kneeTrials.length, series);
+            assertEquals(3, achievedTrials.length, series);
+            assertEquals(knee, kneeTrials[0], 1e-9, series + ": trial 1 is the ladder");
+            double ladderAchieved = rows.stream().filter(r -> r.get("held").equals("1")).mapToDouble(r -> Double.parseDouble(r.get("achieved_rate"))).reduce((a, b) -> b).orElse(0);
+            assertEquals(ladderAchieved, achievedTrials[0], 1e-6, series + ": trial 1's achieved rate is the ladder knee's");
+            for (int trial = 2; trial <= 3; trial++) {
+                String tr = Integer.toString(trial);
+                List<Map<String, String>> searched = kneeSteps.stream().filter(r -> r.get("client").equals(client) && r.get("concurrency").equals(conc)
+                        && r.get("trial").equals(tr)).toList();
+                assertTrue(!searched.isEmpty() && searched.size() <= 3, series + " trial " + trial + " ran a step or a few: " + searched.size());
+                assertEquals(lastHeld == 0 ? 100 : lastHeld, Double.parseDouble(searched.get(0).get("offered_rate")), 1e-9, series + " trial " + trial + " starts at the ladder's knee");
+                double highestHeld = searched.stream().filter(r -> r.get("held").equals("1")).mapToDouble(r -> Double.parseDouble(r.get("offered_rate"))).max().orElse(0);
+                assertEquals(highestHeld, kneeTrials[trial - 1], 1e-9, series + " trial " + trial + ": its knee is its highest step that held");
+            }
         }
+
+        // every criterion row rests on the trials: the median of 3 with its interval, every trial's value in trials.csv
+        List<Map<String, String>> criteria = m.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertEquals(3, criteria.size(), "one knee criterion per series: " + criteria);
+        for (Map<String, String> r : criteria) {
+            String what = r.get("test") + "/" + r.get("client") + "/" + r.get("metric");
+            assertEquals("knee_achieved_rate", r.get("metric"), what);
+            assertTrue(!r.get("ci_low").equals("NaN") && !r.get("ci_high").equals("NaN") && !r.get("interval").isEmpty(), "interval: " + what);
+            assertEquals("3", r.get("trials"), what);
+            assertEquals(Trials.MIN_MAX, r.get("interval"), what);
+            assertEquals(3, trialValues(trials, r.get("client"), r.get("metric")).length, "every trial's value is in trials.csv: " + what);
+        }
+        Csv.metrics(out.resolve("metrics.csv")); // every stored verdict re-derives from its interval
         if (Processes.onPath("redis-benchmark") != null) { // on Redis the reference is its own tool
             assertTrue(ScriptRun.metric(m, "reference", "redis-benchmark", "get_rps_c1") > 0);
             assertTrue(ScriptRun.metric(m, "reference", "redis-benchmark", "get_rps_c4") > 0);
         }
         assertTrue(o.stdout().contains("cores shared"), "the 2-core caveat is printed");
         assertTrue(ScriptRun.ownServers().isEmpty(), "no Redis left behind: " + ScriptRun.ownServers());
+    }
+
+    /** Every trial's value of a knee quantity of one series, in trial order. */
+    static double[] trialValues(List<Map<String, String>> trials, String series, String metric) {
+        return trials.stream().filter(t -> t.get("test").equals("knee") && t.get("client").equals(series) && t.get("metric").equals(metric))
+                .mapToDouble(t -> Double.parseDouble(t.get("value"))).toArray();
     }
 
     @Test
