@@ -215,10 +215,13 @@ XYChart overviewChart(Table all) {
     c.getStyler().setYAxisMin(-1.0); c.getStyler().setYAxisMax((double) labels.size());
     c.getStyler().setYAxisTicksVisible(false);
     double lo = 1e-4, hi = 10;
-    for (Map<String, Double> g : groups.values()) for (double m : g.values()) if (!Double.isNaN(m) && m > 0) { lo = Math.min(lo, m / 2); hi = Math.max(hi, m * 2); }
+    for (Map<String, Double> g : groups.values()) for (double m : g.values()) if (!Double.isNaN(m) && !Double.isInfinite(m) && m > 0) { lo = Math.min(lo, m / 2); hi = Math.max(hi, m * 2); }
+    // an unbounded value (a borrow that never got a connection) is drawn at the right edge and says so
+    Set<String> unbounded = new HashSet<>();
+    for (Map<String, Double> g : groups.values()) g.forEach((label, m) -> { if (Double.isInfinite(m)) unbounded.add(label); });
     // the criteria's names sit in a band of 4 decades left of the data (XChart has no text axis for XY charts)
     double labelsFrom = lo / 1e4;
-    for (int i = 0; i < labels.size(); i++) c.addAnnotation(new AnnotationText(labels.get(i), lo / 100, labels.size() - 1 - i, false));
+    for (int i = 0; i < labels.size(); i++) c.addAnnotation(new AnnotationText(labels.get(i) + (unbounded.contains(labels.get(i)) ? " (unbounded: at the edge)" : ""), lo / 100, labels.size() - 1 - i, false));
     XYSeries pass = c.addSeries("passing side (< 1)", new double[] {lo, 1}, new double[] {labels.size(), labels.size()});
     pass.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area); pass.setMarker(SeriesMarkers.NONE);
     pass.setFillColor(new Color(0, 160, 0, 40)); pass.setLineColor(new Color(0, 160, 0, 120));
@@ -228,7 +231,7 @@ XYChart overviewChart(Table all) {
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (Map.Entry<String, Double> e : g.getValue().entrySet()) {
             if (Double.isNaN(e.getValue())) continue;
-            xs.add(Math.max(e.getValue(), lo)); // a perfect "== 0" (margin 1) sits on the line; 0 is clipped to the axis
+            xs.add(Math.min(Math.max(e.getValue(), lo), hi)); // a perfect "== 0" (margin 1) sits on the line; 0 is clipped to the axis, unbounded to its end
             ys.add((double) (labels.size() - 1 - labels.indexOf(e.getKey())));
         }
         if (xs.isEmpty()) continue;

@@ -28,7 +28,7 @@
 //
 // Trials: --trials independent rounds of writes, started --stagger-ms apart, each writing --samples keys
 // per instance and strategy (the strategies in alternating order from key to key and trial to trial,
-// lab.TrialOrder), by a writer thread while the poller keeps watching the keys already written, so the
+// lab.Trials.order), by a writer thread while the poller keeps watching the keys already written, so the
 // trials overlap: the run lasts about TTL + 2 x the largest offset + (trials - 1) x stagger, not trials x TTL.
 // Each trial's max |error| per strategy is one trial value (trials.csv); the criterion is judged on its
 // median across trials with the 95 % interval (lab.Trials): PASS / FAIL / INCONCLUSIVE (lab.Verdict).
@@ -61,7 +61,6 @@ import lab.Progress;
 import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
-import lab.TrialOrder;
 import lab.Trials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -274,7 +273,7 @@ public class E1_clock_skew implements Callable<Integer> {
             }
             for (int s = 0; s < samples; s++) {
                 for (Instance w : instances) {
-                    for (String strategy : TrialOrder.of(STRATEGIES, trial + s)) {
+                    for (String strategy : Trials.order(STRATEGIES, trial + s)) {
                         String k = keys.key(strategy + ":" + w.name() + ":t" + (trial + 1) + ":" + s);
                         // setAt = the instant the lifetime starts: Redis receiving a relative TTL, else the instant the clock was read
                         long setAt;

@@ -22,7 +22,7 @@
 // queries into a later window). The criterion uses the loader's count.
 //
 // Trials: each herd (round) is one trial, on a fresh chunk; the two variants take turns, in alternating
-// order (uncoalesced, coalesced, then coalesced, uncoalesced, ...: lab.TrialOrder), after two unrecorded
+// order (uncoalesced, coalesced, then coalesced, uncoalesced, ...: lab.Trials.order), after two unrecorded
 // herds of each variant (JIT, connection pools). Every herd's query count is in trials.csv, and its median
 // across herds with a 95 % interval is reported (db_queries_per_round, INFO).
 // The judged quantity is the worst herd, not that median: the plan's criterion ("100 concurrent misses
@@ -59,7 +59,6 @@ import lab.Progress;
 import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
-import lab.TrialOrder;
 import lab.Trials;
 import lab.Verdict;
 import lab.pg.ChunkTable;
@@ -146,7 +145,7 @@ public class E3_thundering_herd implements Callable<Integer> {
                 }
                 Progress.step(r + " rounds of " + concurrency + " concurrent misses per variant, the variants taking turns");
                 for (int round = 0; round < r; round++) {
-                    for (Variant v : TrialOrder.of(variants, round)) herdRound(out, threads, table, v, id++, round);
+                    for (Variant v : Trials.order(variants, round)) herdRound(out, threads, table, v, id++, round);
                 }
                 for (Variant v : variants) report(out, v, r);
             } finally {

@@ -59,7 +59,6 @@ import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
 import lab.Embeddings;
-import lab.Interleaved;
 import lab.redis.Keys;
 import lab.Lab;
 import lab.LabException;
@@ -188,8 +187,8 @@ public class E4_embedding_size implements Callable<Integer> {
                 }
                 // ---- phase 3: rounds of SET/GET, interleaved across sizes and clients
                 for (int trial = 0; trial < t; trial++) {
-                    List<Integer> sizes = Interleaved.order(chunkCounts, trial);
-                    List<String> order = Interleaved.order(clients, trial);
+                    List<Integer> sizes = Trials.order(chunkCounts, trial);
+                    List<String> order = Trials.order(clients, trial);
                     Progress.step("round " + (trial + 1) + "/" + t + ": sizes " + sizes + ", clients " + String.join(" ", order));
                     for (int chunks : sizes) {
                         int n = repsFor(chunks), warmup = common.quick ? 1 : Math.max(2, n / 20); // the value in place; not recorded

@@ -20,7 +20,7 @@
 //
 // Trials: every size and variant (cold, warm) is started --trials times, one start of each per trial, in
 // alternating order (N=100 cold, N=100 warm, N=1000 cold, ... then the reverse), so drift and order
-// effects fall on all of them alike (lab.TrialOrder); two unmeasured starts (one warm, one cold) come
+// effects fall on all of them alike (lab.Trials.order); two unmeasured starts (one warm, one cold) come
 // first: class loading and first use belong to the JVM, not to warming. Start-up and warming time are
 // the median across trials with their 95 % interval (lab.Trials; every trial in trials.csv), and the
 // criterion (warm start-up of N=100 < 5 s) is judged on that interval: PASS / FAIL / INCONCLUSIVE.
@@ -48,7 +48,6 @@ import lab.Progress;
 import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
-import lab.TrialOrder;
 import lab.Trials;
 import lab.pg.ChunkApi;
 import lab.pg.ChunkTable;
@@ -137,7 +136,7 @@ public class Q1_warming implements Callable<Integer> {
                 // unmeasured starts, warm and cold, with a few requests: class loading and first use belong to the JVM, not to warming
                 for (boolean warm : new boolean[] {true, false}) startOnce(redis, table, cfg, keys, new Variant(Math.min(minN, 100), warm), -1, 10);
                 for (int trial = 0; trial < t; trial++) {
-                    List<Variant> order = TrialOrder.of(variants, trial);
+                    List<Variant> order = Trials.order(variants, trial);
                     Progress.step("trial " + (trial + 1) + " of " + t + ": " + String.join(", ", order.stream().map(Variant::test).toList()));
                     for (Variant v : order) startOnce(redis, table, cfg, keys, v, trial, Math.min(v.n, firstRequests));
                 }

@@ -166,8 +166,7 @@ public class Q3_persistence implements Callable<Integer> {
                     RedisServer redis = servers.get(mode);
                     // every server quiet, not only this one: a save still running elsewhere would load the machine
                     for (Map.Entry<String, RedisServer> e : servers.entrySet()) settle(e.getValue(), e.getKey());
-                    List<String> order = new ArrayList<>(clients);
-                    if (trial % 2 == 1) java.util.Collections.reverse(order);
+                    List<String> order = Trials.order(clients, trial);
                     for (String client : order) {
                         Progress.step(String.format("trial %d/%d %s / %s: SET at %s req/s for %d s", trial + 1, t, mode, client,
                                 Results.num(ratePerSecond), seconds));

@@ -167,8 +167,7 @@ public class S1_basic implements Callable<Integer> {
 
                 // Trials, interleaved: the order of the clients alternates from one round to the next.
                 for (int trial = 0; trial < t; trial++) {
-                    List<String> order = new ArrayList<>(clients);
-                    if (trial % 2 == 1) java.util.Collections.reverse(order);
+                    List<String> order = Trials.order(clients, trial);
                     int opsThisTrial = Trials.share(n, t, trial), jsonThisTrial = Trials.share(nJson, t, trial);
                     Progress.step(String.format("trial %d/%d: %s, %d ops per command, %d JSON round trips, then a bare loop", trial + 1, t,
                             String.join(" ", order), opsThisTrial, jsonThisTrial));

@@ -231,7 +231,7 @@ public class S2_pubsub implements Callable<Integer> {
             for (int trial = 0; trial < t; trial++) {
                 int msgs = Trials.share(n, t, trial);
                 long ms = Trials.share((int) hfMillis, t, trial);
-                List<String> order = order(names, trial);
+                List<String> order = Trials.order(names, trial);
                 Progress.step(String.format(java.util.Locale.ROOT, "trial %d/%d: %s, each %d basic invalidations, then %s/s for %.1f s",
                         trial + 1, t, String.join(" ", order), msgs, Results.num(ratePerSecond), ms / 1000.0));
                 for (String client : order) {
@@ -257,12 +257,6 @@ public class S2_pubsub implements Callable<Integer> {
         }
     }
 
-    /** The clients in a trial's order: as given, reversed every other trial (jedis lettuce, lettuce jedis, ...). */
-    static <T> List<T> order(List<T> items, int trial) {
-        List<T> o = new ArrayList<>(items);
-        if (trial % 2 == 1) Collections.reverse(o);
-        return o;
-    }
 
     /** One client's three instances (A publishes; B, C receive; A hears itself as a control) and what its trials measured. */
     static final class Instances {
@@ -498,7 +492,7 @@ public class S2_pubsub implements Callable<Integer> {
             Lab.sleepMillis(leadMillis);
             List<String> names = new ArrayList<>(per.keySet());
             for (int round = 0; round < killCount; round++) {
-                for (String client : order(names, round)) {
+                for (String client : Trials.order(names, round)) {
                     Kills k = per.get(client);
                     Transport b = k.m.ts.get(1);
                     long oldId = Invalidation.connectedId(redis, b.receiverName(), true);

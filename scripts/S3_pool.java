@@ -276,12 +276,6 @@ public class S3_pool implements Callable<Integer> {
         return trial == 0 ? test : test + "_t" + (trial + 1);
     }
 
-    /** The clients (or variants) in a trial's order: as given, reversed every other trial (A B C, C B A, ...). */
-    static <T> List<T> order(List<T> items, int trial) {
-        List<T> o = new ArrayList<>(items);
-        if (trial % 2 == 1) Collections.reverse(o);
-        return o;
-    }
 
     /** Per-trial values of one client's quantities, by metric name. */
     static final class PerTrial {
@@ -334,7 +328,7 @@ public class S3_pool implements Callable<Integer> {
             }
             for (int trial = 0; trial < t; trial++) {
                 long ms = Trials.share((int) durationMillis, t, trial);
-                List<String> order = order(names, trial);
+                List<String> order = Trials.order(names, trial);
                 Progress.step(String.format(java.util.Locale.ROOT, "sustained trial %d/%d: %s, each %s req/s for %.1f s, pool %d", trial + 1, t,
                         String.join(" ", order), Results.num(ratePerSecond), ms / 1000.0, poolSize));
                 for (String client : order) {
@@ -447,7 +441,7 @@ public class S3_pool implements Callable<Integer> {
             }
             for (int trial = 0; trial < t; trial++) {
                 int n = Trials.share(burstCount, t, trial);
-                for (String client : order(names, trial)) {
+                for (String client : Trials.order(names, trial)) {
                     LoadSubject s = open.get(client);
                     Bursts b = bursts.get(client);
                     long errorsBefore = b.errorCount(), okBefore = b.latency.getTotalCount();
@@ -619,7 +613,7 @@ public class S3_pool implements Callable<Integer> {
         Map<String, PerTrial> per = new LinkedHashMap<>();
         for (RestartVariant k : kinds) per.put(Choice.label(k), new PerTrial());
         for (int trial = 0; trial < t; trial++) {
-            for (RestartVariant kind : order(kinds, trial)) restartTrial(out, redis, kind, runMillis, trial, t, per.get(Choice.label(kind)));
+            for (RestartVariant kind : Trials.order(kinds, trial)) restartTrial(out, redis, kind, runMillis, trial, t, per.get(Choice.label(kind)));
         }
         for (RestartVariant kind : kinds) {
             String variant = Choice.label(kind);

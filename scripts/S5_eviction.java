@@ -16,7 +16,7 @@
 // Steps, each on its own freshly started Redis (maxmemory, policy and samples set at start):
 //   1. lru_samples5 / lru_samples10: allkeys-lru with maxmemory-samples 5 and 10, the plan's fill (150 % of
 //      maxmemory) repeated in --trials trials, each on a fresh server, interleaved across the samples values
-//      (5, 10, then 10, 5, ...: lab.TrialOrder). A fill is paced over --fill-seconds because Redis keeps LRU
+//      (5, 10, then 10, 5, ...: lab.Trials.order). A fill is paced over --fill-seconds because Redis keeps LRU
 //      time in whole seconds: keys written in the same second look equally old. During the fill, a "hot"
 //      10% of the keys is read again continuously; at the end, survival of hot vs cold keys (and of old vs
 //      new cold keys) shows whether the LRU really chose the least recently used keys (pooled over trials).
@@ -56,7 +56,6 @@ import lab.Progress;
 import lab.Quick;
 import lab.redis.RedisServer;
 import lab.Results;
-import lab.TrialOrder;
 import lab.Trials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -131,7 +130,7 @@ public class S5_eviction implements Callable<Integer> {
         for (int samples : samplesValues) fills.put(samples, new ArrayList<>());
         boolean described = false;
         for (int trial = 0; trial < trials; trial++) {
-            for (int samples : TrialOrder.of(samplesValues, trial)) {
+            for (int samples : Trials.order(samplesValues, trial)) {
                 String test = "lru_samples" + samples;
                 RedisServer.Needs needs = RedisServer.Needs.none().labServerOnly("it fills the server past maxmemory to make it evict keys")
                         .config("maxmemory", maxmemory)
