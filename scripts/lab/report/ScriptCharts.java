@@ -227,7 +227,9 @@ final class ScriptCharts {
             median.put(v, n == 1 ? "restart" : "restart_t" + n);
             trialCount.put(v, trials.size());
         }
-        if (run.has("timeline.csv")) {
+        // with trials, the failed-% bars and their intervals answer the restart (one to three charts per script);
+        // the per-second timeline of a restart stays in the S3 notebook
+        if (run.has("timeline.csv") && !run.has("trials.csv")) {
             Csv.Table t = run.table("timeline.csv");
             boolean many = trialCount.values().stream().anyMatch(n -> n > 1);
             XYChart c = xy("S3 P99 through a Redis kill + restart, per client variant (1 s windows" + (many ? ", median trial" : "") + ")", "time since start of the test (s)", "P99 response time (ms, log scale)");
