@@ -134,4 +134,16 @@ public final class ScriptRun {
             }
         }).toList();
     }
+
+    /** How many values trials.csv holds for the quantity of metrics row {@code r} (same test, client, metric). */
+    static long trialCount(List<Map<String, String>> trials, Map<String, String> r) {
+        return trials.stream().filter(t -> t.get("test").equals(r.get("test")) && t.get("client").equals(r.get("client"))
+                && t.get("metric").equals(r.get("metric"))).count();
+    }
+
+    /** A criterion row carries its interval: both bounds and the method that gave them. */
+    static void assertInterval(Map<String, String> r) {
+        String what = r.get("test") + "/" + r.get("client") + "/" + r.get("metric");
+        org.junit.jupiter.api.Assertions.assertTrue(!r.get("ci_low").equals("NaN") && !r.get("ci_high").equals("NaN") && !r.get("interval").isEmpty(), "interval: " + what);
+    }
 }

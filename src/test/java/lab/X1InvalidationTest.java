@@ -52,9 +52,8 @@ class X1InvalidationTest {
         assertEquals(2 * measured, criteria.size(), "a latency and a loss criterion per measured combination: " + criteria);
         for (Map<String, String> r : criteria) {
             String what = r.get("test") + "/" + r.get("client") + "/" + r.get("metric");
-            assertTrue(!r.get("ci_low").equals("NaN") && !r.get("ci_high").equals("NaN") && !r.get("interval").isEmpty(), "interval: " + what);
-            long perTrial = trials.stream().filter(t -> t.get("test").equals(r.get("test")) && t.get("client").equals(r.get("client"))
-                    && t.get("metric").equals(r.get("metric"))).count();
+            ScriptRun.assertInterval(r);
+            long perTrial = ScriptRun.trialCount(trials, r);
             assertEquals(3, perTrial, "every trial's value is in trials.csv (3 trials in --quick): " + what);
             if (r.get("metric").equals("loss_pct")) {
                 assertTrue(r.get("interval").startsWith("clopper-pearson"), what);
