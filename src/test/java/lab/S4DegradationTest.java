@@ -56,10 +56,30 @@ class S4DegradationTest {
         }
     }
 
-    static void tidy(List<Map<String, String>> rows) {
+    /**
+     * Every criterion row carries its interval. A zero count (5xx, uncaught exceptions) is judged on the count
+     * summed over the trials; any other criterion on its trials: trials.csv holds one value per trial, and the
+     * row's median, interval and verdict are what lab.Trials and lab.Verdict make of them.
+     */
+    static void tidy(List<Map<String, String>> rows, List<Map<String, String>> trials, int expectedTrials) {
         assertEquals(Results.METRICS_COLUMNS, List.copyOf(rows.get(0).keySet()));
-        rows.stream().filter(r -> !r.get("criterion").isEmpty()).forEach(r ->
-                assertEquals(Criterion.valueOf(r.get("criterion")).evaluate(Double.parseDouble(r.get("value"))).name(), r.get("status"), r.toString()));
+        List<Map<String, String>> judged = rows.stream().filter(r -> !r.get("criterion").isEmpty()).toList();
+        assertFalse(judged.isEmpty());
+        for (Map<String, String> r : judged) {
+            ScriptRun.assertInterval(r);
+            Criterion c = Criterion.valueOf(r.get("criterion"));
+            double value = Double.parseDouble(r.get("value"));
+            assertEquals(expectedTrials, ScriptRun.trialCount(trials, r), "one value per trial: " + r);
+            if (r.get("interval").startsWith("clopper-pearson")) {
+                assertEquals(value == 0 ? "PASS" : "FAIL", r.get("status"), r.toString());
+                continue;
+            }
+            double[] values = trials.stream().filter(t -> t.get("test").equals(r.get("test")) && t.get("client").equals(r.get("client"))
+                    && t.get("metric").equals(r.get("metric"))).mapToDouble(t -> Double.parseDouble(t.get("value"))).toArray();
+            Trials.Estimate e = Trials.of(values);
+            assertEquals(e.median(), value, 1e-6 * Math.max(1, Math.abs(value)), r.toString());
+            assertEquals(Verdict.judge(c, e).status().name(), r.get("status"), r.toString());
+        }
     }
 
     @Test
@@ -69,7 +89,7 @@ class S4DegradationTest {
                 "--hung-seconds", "3", "--resumed-seconds", "2");
         assertTrue(o.exitCode() == Lab.EXIT_PASS || o.exitCode() == Lab.EXIT_FAIL, "ran to the end: " + o.all());
         List<Map<String, String>> rows = ScriptRun.csv(dir.resolve("metrics.csv"));
-        tidy(rows);
+        tidy(rows, ScriptRun.csv(dir.resolve("trials.csv")), 2);
         for (String client : List.of("jedis", "lettuce")) {
             // start-up with Redis dead: every request answered 200 from PostgreSQL, bad input answered 4xx
             double probes = ScriptRun.metric(rows, "startup_redis_down", client, "requests");
@@ -135,10 +155,12 @@ class S4DegradationTest {
             assertTrue(rows.stream().filter(r -> r.get("client").equals(variant)).allMatch(r -> r.get("criterion").isEmpty()), variant + " rows are not judged");
         }
         List<Map<String, String>> faults = ScriptRun.csv(dir.resolve("faults.csv"));
-        assertEquals(2, faults.stream().filter(f -> f.get("fault").equals("partition") && f.get("direction").equals("both")).count(), faults.toString());
+        // one partition per client and trial (quick: 2 trials); the breaker variants have none
+        assertEquals(4, faults.stream().filter(f -> f.get("fault").equals("partition") && f.get("direction").equals("both")).count(), faults.toString());
         faults.forEach(f -> assertFalse(f.get("ended_utc").isEmpty(), "healed: " + f));
         Map<String, String> run = ScriptRun.csv(dir.resolve("run.csv")).stream().collect(Collectors.toMap(r -> r.get("key"), r -> r.get("value")));
-        assertEquals("2", run.get("faults"), run.toString());
+        assertEquals("4", run.get("faults"), run.toString());
+        assertEquals("2", run.get("trials"), run.toString());
         assertTrue(run.containsKey("network_rtt_p50_ms"), "the L2 link's path measured");
         // the timeline shows the three phases, and while Redis is dead nothing comes from L2
         List<Map<String, String>> tl = ScriptRun.csv(dir.resolve("degradation_timeline.csv"));
