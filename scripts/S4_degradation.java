@@ -144,8 +144,8 @@ public class S4_degradation implements Callable<Integer> {
 
     @Option(names = "--breaker-variants-ms", split = ",", paramLabel = "MS", defaultValue = "100",
             description = "Open windows of fast-probing breaker variants, each run per client after the reference runs with shorter phases"
-                    + " (restart and freeze, no partition), reported beside the criteria; 'none' for none (default: ${DEFAULT-VALUE}).")
-    List<String> breakerVariants;
+                    + " (restart and freeze, no partition), reported beside the criteria; 'none' for none (default: ${DEFAULT-VALUE}; quick: none).")
+    @Quick("none") List<String> breakerVariants;
 
     @Option(names = {"--l2-timeout-ms", "--redis-timeout-ms"}, paramLabel = "MS", defaultValue = "250", description = "Redis connect and command timeout of the API's L2 client: the most a request can wait on a hung Redis per L2 call (default: ${DEFAULT-VALUE}).")
     long redisTimeoutMillis;

@@ -86,7 +86,7 @@ class S4DegradationTest {
     void redisReallyDiesAndTheApiServesEveryRequestThenRecovers(@TempDir Path dir) {
         ScriptRun.Outcome o = ScriptRun.inProcess("S4_degradation", "--quick", "--out", dir.toString(), "--chunks", "150",
                 "--up-seconds", "2", "--down-seconds", "3", "--recovery-max-seconds", "20", "--tier-reads", "200",
-                "--hung-seconds", "3", "--resumed-seconds", "2");
+                "--hung-seconds", "3", "--resumed-seconds", "2", "--breaker-variants-ms", "100");
         assertTrue(o.exitCode() == Lab.EXIT_PASS || o.exitCode() == Lab.EXIT_FAIL, "ran to the end: " + o.all());
         List<Map<String, String>> rows = ScriptRun.csv(dir.resolve("metrics.csv"));
         tidy(rows, ScriptRun.csv(dir.resolve("trials.csv")), 2);
