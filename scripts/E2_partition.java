@@ -373,7 +373,7 @@ public class E2_partition implements Callable<Integer> {
                 truth.put(key[i], "1");
                 for (Transport t : ts) t.node().l1.put(key[i], "1");
             }
-            long subId = Invalidation.connectedId(redis, b.receiverName(), true);
+            long subId = cutter.subscriberId(redis, b);
             long reconnects0 = b.reconnects(), flushes0 = nb.flushes();
 
             Publisher p = new Publisher("A.p." + mitigation);
@@ -485,9 +485,14 @@ public class E2_partition implements Callable<Integer> {
         }
     }
 
-    /** Starts a partition of transport {@code b}'s subscriber; {@code subId} is its CLIENT LIST id. */
+    /** Starts a partition of transport {@code b}'s subscriber; {@code subId} is its CLIENT LIST id ({@link #subscriberId}). */
     interface Cutter {
         Cut start(RedisServer server, Transport b, long subId);
+
+        /** B's subscriber connection as the server lists it (CLIENT LIST id). */
+        default long subscriberId(RedisServer admin, Transport b) {
+            return Invalidation.connectedId(admin, b.receiverName(), true);
+        }
     }
 
     /** On the proxy: B's subscriber connections by name, present and future. */
@@ -507,7 +512,12 @@ public class E2_partition implements Callable<Integer> {
      * noticed when this host's kernel no longer holds B's connection (keepalive gave up: ETIMEDOUT to the client).
      */
     static Cutter kernelCut(NamespacedRedis server) {
-        return (admin, b, subId) -> {
+        return new Cutter() {
+          @Override public long subscriberId(RedisServer admin, Transport b) {
+            return liveSubscriberId(admin, b.receiverName());
+          }
+
+          @Override public Cut start(RedisServer admin, Transport b, long subId) {
             String addr = clientFields(admin, subId).getOrDefault("addr", "");
             int localPort = Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
             NetNamespace.Fault f = server.namespace().partition(b.receiverName(), NetNamespace.Match.serverAddress(server.at(1).host()), NetworkPath.Direction.both);
@@ -523,7 +533,36 @@ public class E2_partition implements Callable<Integer> {
                     return noticed;
                 }
             };
+          }
         };
+    }
+
+    /**
+     * The id of B's subscriber connection that this host still holds. A connection the kernel ended here
+     * (keepalive gave up in an earlier row) stays listed on the server until the server next writes to it and
+     * gets a reset, so the server may list B's name twice; the live one is the one established here. Waits up
+     * to 5 s for it (B may still be resubscribing); the first one listed if none shows up.
+     */
+    static long liveSubscriberId(RedisServer admin, String name) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try (redis.clients.jedis.Jedis j = admin.admin()) {
+                for (String line : j.clientList().split("\n")) {
+                    String f = " " + line.trim() + " ";
+                    if (!f.contains(" name=" + name + " ") || f.contains(" sub=0 ")) continue;
+                    int at = f.indexOf(" addr=");
+                    String addr = f.substring(at + 6, f.indexOf(' ', at + 6));
+                    int port = Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
+                    if (NetNamespace.established(port, NamespacedRedis.PORT)) {
+                        int idAt = f.indexOf(" id=");
+                        return Long.parseLong(f.substring(idAt + 4, f.indexOf(' ', idAt + 4)));
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) break;
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        return Invalidation.connectedId(admin, name, true);
     }
 
     /** The kernel partitions' start and end times, beside the proxy's (faults.csv, run.csv). */
