@@ -18,9 +18,11 @@
 // --warmup-s, then until the P50 of successive 1 s windows agrees within 5 %); then the ops are split
 // into independent trials, interleaved across clients (jedis lettuce bare, lettuce jedis bare, ...) so
 // drift and order effects cancel. Each quantity is the median across trials with its 95 % interval
-// (lab.Trials) and is judged on that interval: PASS / FAIL / INCONCLUSIVE (lab.Verdict). A bare loop
-// (one plain Jedis connection, no harness) runs in the same rounds, and redis-benchmark -c 1 after
-// them: the ratios say how much the clients and the harness add.
+// (lab.Trials) and is judged on that interval: PASS / FAIL / INCONCLUSIVE (lab.Verdict). Bare loops
+// (one plain connection per library, Jedis and Lettuce's sync API, SET/GET timed into arrays: no lab
+// interface, no histogram) run in the same rounds, and redis-benchmark -c 1 after them. Paired per trial:
+// a client over its own library's bare loop is the harness's cost (*_vs_bare_same_client_loop), bare Lettuce
+// over bare Jedis the library's (bare-lettuce *_vs_bare_loop), any of them over redis-benchmark the JVM's.
 //
 // Size on a network: each op pays the round trip, so 10,000 ops per command and trial that take ~1 s on
 // loopback take ~110 s per trial behind a 1 ms one (--network zone). A trial may take --trial-budget-s at
@@ -125,12 +127,16 @@ public class S1_basic implements Callable<Integer> {
             Keys keys = new Keys("S1");
             Map<String, KvOps> open = new LinkedHashMap<>();
             Map<String, Measured> measured = new LinkedHashMap<>();
-            try (Jedis bare = new Jedis(redis.hostAndPort(), redis.jedisConfig().clientName("lab-s1-bare").build())) {
+            // the bare loops: one plain connection per client library, no lab interface, no histogram in the loop
+            io.lettuce.core.RedisClient bareLettuceClient = clients.contains(Clients.LETTUCE) ? Clients.lettuce(redis, "lab-s1-bare-lettuce") : null;
+            try (Jedis bare = new Jedis(redis.hostAndPort(), redis.jedisConfig().clientName("lab-s1-bare").build());
+                 io.lettuce.core.api.StatefulRedisConnection<String, String> bareLettuceConn = bareLettuceClient == null ? null : bareLettuceClient.connect()) {
+                io.lettuce.core.api.sync.RedisCommands<String, String> bareLettuce = bareLettuceConn == null ? null : bareLettuceConn.sync();
                 for (String client : clients) {
                     open.put(client, KvOps.open(client, redis, "lab-s1"));
                     measured.put(client, new Measured());
                 }
-                Measured bareLoop = new Measured();
+                Measured bareLoop = new Measured(), bareLettuceLoop = new Measured();
 
                 // Warm-up: Jackson first (its code is shared by every client), then each client's paths.
                 ObjectMapper mapper = new ObjectMapper();
@@ -145,6 +151,10 @@ public class S1_basic implements Callable<Integer> {
                 }
                 String bareKey = keys.key("bare");
                 opSeconds += perCall(Warmup.step(out, "bare_jedis", warmMillis, () -> { bare.set(bareKey, "value"); bare.get(bareKey); }));
+                String bareLettuceKey = keys.key("bare-lettuce");
+                if (bareLettuce != null) {
+                    opSeconds += perCall(Warmup.step(out, "bare_lettuce", warmMillis, () -> { bareLettuce.set(bareLettuceKey, "value"); bareLettuce.get(bareLettuceKey); }));
+                }
 
                 // Size: the trials' ops and JSON round trips scaled down alike when a trial would outlast its budget.
                 int[] sized = fitBudget(n / t, nJson / t, trialBudgetSeconds, opSeconds, jsonSeconds);
@@ -175,21 +185,32 @@ public class S1_basic implements Callable<Integer> {
                         operations(client, open.get(client), keys, opsThisTrial, measured.get(client));
                         json(client, mapper, open.get(client), keys, jsonThisTrial, trial, measured.get(client));
                     }
-                    bareLoop(bare, bareKey, opsThisTrial, bareLoop);
+                    bareLoop(k -> bare.set(k, "value"), bare::get, bareKey, opsThisTrial, bareLoop);
+                    if (bareLettuce != null) bareLoop(k -> bareLettuce.set(k, "value"), bareLettuce::get, bareLettuceKey, opsThisTrial, bareLettuceLoop);
                 }
                 for (String client : clients) report(out, client, measured.get(client));
-                report(out, bareLoop);
+                reportBare(out, "bare-jedis", bareLoop);
+                if (bareLettuce != null) reportBare(out, "bare-lettuce", bareLettuceLoop);
                 for (String client : clients) {
                     Progress.step(client + ": TTL expiry x " + ttlN);
                     ttl(out, client, open.get(client), keys, ttlN);
                 }
-                reference(out, redis, keys, Math.max(n / t, benchmarkRequests), measured, bareLoop);
+                reference(out, redis, keys, Math.max(n / t, benchmarkRequests), measured, bareLoop, bareLettuce != null ? bareLettuceLoop : null);
             } finally {
                 for (KvOps o : open.values()) o.close();
+                if (bareLettuceClient != null) bareLettuceClient.shutdown();
                 keys.cleanup(redis);
             }
         }
         return out.finish();
+    }
+
+    /** Trial by trial (paired: the same round), a quantity of {@code a} over the same quantity of {@code b}. */
+    static Trials.Estimate ratio(Measured a, Measured b, String quantity) {
+        double[] x = a.trials(quantity).values(), y = b.trials(quantity).values();
+        double[] ratio = new double[Math.min(x.length, y.length)];
+        for (int i = 0; i < ratio.length; i++) ratio[i] = x[i] / y[i];
+        return Trials.of(ratio);
     }
 
     /** Seconds per call of a warm-up (its first calls, before the JIT, make it an over- rather than an under-estimate). */
@@ -292,14 +313,18 @@ public class S1_basic implements Callable<Integer> {
 
     // ------------------------------------------------------------------ reference: a bare loop, no harness
 
-    /** One plain Jedis connection, SET then GET in a loop, each call timed into an array: no interface, no histogram. */
-    static void bareLoop(Jedis j, String key, int n, Measured m) {
+    /**
+     * One plain connection of a client library (Jedis, or Lettuce's sync API), SET then GET in a loop, each call
+     * timed into an array: no lab interface, no histogram. The same library under the lab's loop over its bare loop
+     * is the harness's cost; bare Lettuce over bare Jedis is the library's own.
+     */
+    static void bareLoop(java.util.function.Consumer<String> set1, java.util.function.Function<String, String> get1, String key, int n, Measured m) {
         long[] set = new long[n], get = new long[n];
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            j.set(key, "value");
+            set1.accept(key);
             long t1 = System.nanoTime();
-            j.get(key);
+            get1.apply(key);
             get[i] = System.nanoTime() - t1;
             set[i] = t1 - t0;
         }
@@ -312,12 +337,12 @@ public class S1_basic implements Callable<Integer> {
         m.trials("get_p99").add(get[Math.min(n - 1, (int) Math.ceil(0.99 * n) - 1)] / 1e6);
     }
 
-    void report(Results out, Measured bare) {
-        out.latency("reference", "bare-jedis", "set", bare.set);
-        out.latency("reference", "bare-jedis", "get", bare.get);
-        out.info("reference", "bare-jedis", "set_p50_trials", "ms", bare.trials("set_p50").estimate());
-        out.info("reference", "bare-jedis", "get_p50_trials", "ms", bare.trials("get_p50").estimate());
-        out.info("reference", "bare-jedis", "get_p99_trials", "ms", bare.trials("get_p99").estimate());
+    void reportBare(Results out, String name, Measured bare) {
+        out.latency("reference", name, "set", bare.set);
+        out.latency("reference", name, "get", bare.get);
+        out.info("reference", name, "set_p50_trials", "ms", bare.trials("set_p50").estimate());
+        out.info("reference", name, "get_p50_trials", "ms", bare.trials("get_p50").estimate());
+        out.info("reference", name, "get_p99_trials", "ms", bare.trials("get_p99").estimate());
     }
 
     // ------------------------------------------------------------------ test 2: TTL expiry
@@ -445,16 +470,24 @@ public class S1_basic implements Callable<Integer> {
      * different servers line up; the client column and run.csv name the tool used. And the clients over the
      * bare loop, trial by trial (paired: the same round, the same moment of the machine's load).
      */
-    void reference(Results out, RedisServer redis, Keys keys, int requests, Map<String, Measured> measured, Measured bare) {
+    void reference(Results out, RedisServer redis, Keys keys, int requests, Map<String, Measured> measured, Measured bare, Measured bareLettuce) {
         for (String op : List.of("set", "get")) {
-            double[] bareP50 = bare.trials(op + "_p50").values();
             for (String client : clients) {
-                double[] p50 = measured.get(client).trials(op + "_p50").values();
-                double[] ratio = new double[p50.length];
-                for (int i = 0; i < p50.length; i++) ratio[i] = p50[i] / bareP50[i];
-                Trials.Estimate r = Trials.of(ratio);
+                Trials.Estimate r = ratio(measured.get(client), bare, op + "_p50");
                 out.info("reference", client, op + "_p50_vs_bare_loop", "ratio", r);
-                System.out.printf("%-8s %s p50 / bare Jedis loop p50: %s%n", client, op.toUpperCase(), r.text("x"));
+                System.out.printf("%-12s %s p50 / bare Jedis loop p50: %s%n", client, op.toUpperCase(), r.text("x"));
+                // the harness alone: the lab's loop over the same library's bare loop
+                Measured own = client.equals(Clients.JEDIS) ? bare : client.equals(Clients.LETTUCE) ? bareLettuce : null;
+                if (own == null) continue;
+                Trials.Estimate h = ratio(measured.get(client), own, op + "_p50");
+                out.info("reference", client, op + "_p50_vs_bare_same_client_loop", "ratio", h);
+                System.out.printf("%-12s %s p50 / bare %s loop p50 (the harness's cost): %s%n", client, op.toUpperCase(), client, h.text("x"));
+            }
+            if (bareLettuce != null) {
+                // the library alone: Lettuce's sync call (a hand-off to its event loop and back) over Jedis's blocking socket call
+                Trials.Estimate l = ratio(bareLettuce, bare, op + "_p50");
+                out.info("reference", "bare-lettuce", op + "_p50_vs_bare_loop", "ratio", l);
+                System.out.printf("%-12s %s p50 / bare Jedis loop p50 (the library's cost): %s%n", "bare-lettuce", op.toUpperCase(), l.text("x"));
             }
         }
         String unavailable = RedisBenchmark.unavailable(redis);
@@ -477,8 +510,9 @@ public class S1_basic implements Callable<Integer> {
             out.info("reference", tool, op + "_rps", "req/s", l.requestsPerSecond());
             List<String> all = new ArrayList<>(clients);
             all.add("bare-jedis");
+            if (bareLettuce != null) all.add("bare-lettuce");
             for (String client : all) {
-                Measured m = client.equals("bare-jedis") ? bare : measured.get(client);
+                Measured m = client.equals("bare-jedis") ? bare : client.equals("bare-lettuce") ? bareLettuce : measured.get(client);
                 double p50 = m.trials(op + "_p50").estimate().median();
                 // the tool reports whole microseconds in ms; a ratio near 1 means the client adds little
                 out.info("reference", client, op + "_p50_vs_redis_benchmark", "ratio", p50 / l.p50Millis());
