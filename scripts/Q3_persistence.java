@@ -46,6 +46,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.ChunkValues;
+import lab.redis.BareLoop;
 import lab.redis.Clients;
 import lab.CommonOptions;
 import lab.Criterion;
@@ -240,31 +241,21 @@ public class Q3_persistence implements Callable<Integer> {
     }
 
     /**
-     * The reference without any harness: one plain Jedis connection, SETs sent from this thread at the
-     * same fixed rate (busy-waiting to each intended time), service time of each SET into an array.
-     * Returns the P50 in ms.
+     * The reference without any harness (lab.redis.BareLoop): one plain Jedis connection, SETs of the same
+     * values sent from this thread at the same fixed rate, service time of each SET. Returns the P50 in ms.
      */
     double bareLoop(Results out, String mode, RedisServer redis, Keys keys, ChunkValues values, int keyCount, int seconds, int trial) {
         String[] pool = new String[64];
         for (int i = 0; i < pool.length; i++) pool[i] = values.value(i);
-        int n = (int) Math.max(1, ratePerSecond * seconds);
-        long[] nanos = new long[n];
-        double periodNanos = 1e9 / ratePerSecond;
-        Progress.step(String.format("trial %d %s / bare Jedis loop: %d SETs at %s req/s", trial + 1, mode, n, Results.num(ratePerSecond)));
-        try (Jedis j = new Jedis(redis.hostAndPort(), redis.jedisConfig().clientName("lab-q3-bare").build())) {
-            for (int i = 0; i < 200; i++) j.set(keys.key("k:" + i % keyCount), pool[i & 63]); // connection and JIT
-            long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                long intended = t0 + (long) (i * periodNanos);
-                while (System.nanoTime() < intended) Thread.onSpinWait();
-                int k = ThreadLocalRandom.current().nextInt(keyCount);
-                long a = System.nanoTime();
-                j.set(keys.key("k:" + k), pool[k & 63]);
-                nanos[i] = System.nanoTime() - a;
-            }
+        Progress.step(String.format("trial %d %s / bare Jedis loop: %d SETs at %s req/s", trial + 1, mode,
+                (int) Math.max(1, ratePerSecond * seconds), Results.num(ratePerSecond)));
+        BareLoop.Command set = j -> {
+            int k = ThreadLocalRandom.current().nextInt(keyCount);
+            j.set(keys.key("k:" + k), pool[k & 63]);
+        };
+        try (BareLoop bare = BareLoop.open(redis, "lab-q3-bare")) {
+            return bare.warmup(200, set).run(ratePerSecond, seconds * 1000L, set).p50Millis(); // 200 SETs back to back first: connection and JIT
         }
-        java.util.Arrays.sort(nanos);
-        return nanos[n / 2] / 1e6;
     }
 
     // ------------------------------------------------------------------ setup

@@ -12,7 +12,7 @@
 // multiplexed connection, and a BoundedAsyncPool as "lettuce-pool").
 //
 //   ./jbang scripts/S3_pool.java            seed sizes: 100 req/s for 60 s per client (5 trials of 12 s), pool 10;
-//                                           5 restarts of 8 s runs per variant (about 6.5-7 min on 2 cores). The plan's
+//                                           5 restarts of 8 s runs per variant (about 7.5-8 min on 2 cores). The plan's
 //                                           "<1% failed requests" is judged over the plan's test the restart happens in
 //                                           (100 req/s for 60 s: 6000 requests, --plan-test-seconds), whose failures all
 //                                           fall in the restart run once the client has recovered; the share of the run
@@ -28,6 +28,25 @@
 // Clopper-Pearson upper bound. The pool's borrow wait covers every borrow attempt: a borrow that failed
 // waited until it failed and got no connection, so the max wait of a trial with a failed borrow is
 // unbounded (Infinity in the CSV, never a pass); the waits until failure are reported beside it.
+//
+// The harness's own cost, measured in the same run (test "reference", INFO rows): each sustained round ends
+// with a bare loop (lab.redis.BareLoop: one plain Jedis connection sending GETs of the same keys from its own
+// thread at the same rate, for the same length, after the same unrecorded lead-in; service time, no pool,
+// scheduler or worker). bare-jedis,get_p50_trials (ms): its P50 over the rounds. <client>,get_p50_fixed_rate_vs_bare_loop
+// (ratio): the median of the per-round ratios of the client's P50 through the harness (response time from
+// the intended start) over the bare loop's, with its interval. Once per run, after the trials, the server's
+// benchmark tool (redis-benchmark -c 1 GET of one of the keys: closed loop, back to back): its get_p50,
+// get_p99, get_rps rows and <client>,get_p50_vs_redis_benchmark (median P50 over the tool's; skipped, the
+// reason in run.csv benchmark_tool, when the tool is not installed). At 100 req/s the machine idles between
+// requests and every GET pays for waking the client's and the server's threads, so that ratio says what an
+// idle request costs over a back-to-back one more than what the harness adds.
+// Why the bare-loop ratio spreads: a lone GET's P50 depends most on whether the sending thread and
+// redis-server share a CPU (here, 2 vCPUs under KVM, pinned with taskset: ~0.02-0.04 ms on one vCPU,
+// ~0.09-0.12 ms across two). The scheduler's choice lasts seconds, so a 12 s segment lands on one side or the
+// other and single rounds range from 0.25x to 10x. With the placement held fixed the harness adds nothing
+// measurable over the client's own call; what remains over the bare loop is the client's: Jedis's pool
+// borrow and return, Lettuce's hand-off to its event-loop thread.
+//
 // Output: data/S3_pool/{metrics,trials,timeline,pool_timeline,spectra,run}.csv; exit 0 = all criteria passed.
 //   Per-trial tables: trial 1 under the test's name (sustained, restart), trial k under <test>_t<k>
 //   (sustained's rows in metrics.csv, timeline.csv and spectra.csv are pooled over its trials, its
@@ -64,12 +83,14 @@ import lab.Results;
 import lab.Sampler;
 import lab.Trials;
 import lab.Warmup;
+import lab.redis.BareLoop;
 import lab.redis.Clients;
 import lab.redis.CpuMeter;
 import lab.redis.Keys;
 import lab.redis.LoadSubject;
 import lab.redis.LoadSubject.BorrowWaits;
 import lab.redis.LoadSubject.PoolSnapshot;
+import lab.redis.RedisBenchmark;
 import lab.redis.RedisServer;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -161,6 +182,10 @@ public class S3_pool implements Callable<Integer> {
     @Option(names = {"--down-millis", "--down-ms"}, paramLabel = "MS", defaultValue = "1000", description = "How long Redis stays dead before the restart (default: ${DEFAULT-VALUE}).")
     long downMillis;
 
+    @Option(names = "--benchmark-requests", paramLabel = "N", defaultValue = "10000",
+            description = "Requests of the closed-loop redis-benchmark -c 1 GET reference after the sustained trials (default: ${DEFAULT-VALUE}).")
+    @Quick("1000") int benchmarkRequests;
+
     @Option(names = "--sample-millis", paramLabel = "MS", defaultValue = "1000", description = "Period of the pool_timeline.csv samples (default: ${DEFAULT-VALUE}).")
     @Quick("500") long sampleMillis;
 
@@ -193,6 +218,7 @@ public class S3_pool implements Callable<Integer> {
         Check.atLeast("--warmup-millis", warmupMillis, 0);
         Check.atLeast("--restart-warmup-millis", restartWarmupMillis, 0);
         Check.atLeast("--sample-millis", sampleMillis, 1);
+        Check.atLeast("--benchmark-requests", benchmarkRequests, 1);
         long restartRunMillis = Check.atLeast("--restart-run-seconds", restartRunSeconds, 3) * 1000L;
         Check.atLeast("--plan-test-seconds", planTestSeconds, restartRunSeconds);
         clients.removeIf(Objects::isNull);
@@ -318,14 +344,18 @@ public class S3_pool implements Callable<Integer> {
      * Every client open at once and warmed up to steady state, then --trials rounds of fixed-rate GETs,
      * one trial per client per round in alternating order. Criteria on the median across trials of each
      * trial's achieved rate, P50 and P99 (response time, coordinated omission corrected); errors are a
-     * zero count over every trial's requests.
+     * zero count over every trial's requests. Each round ends with the bare loop (lab.redis.BareLoop: one
+     * plain Jedis connection, no harness) at the same rate, for the same length, over the same keys: the
+     * reference rows say how much the harness and the client add to the P50 (see {@link #reference}).
      */
     void sustained(Results out, RedisServer redis, List<String> names, long durationMillis, int t) {
         Map<String, LoadSubject> open = new LinkedHashMap<>();
         Map<String, List<FixedRate.Result>> results = new LinkedHashMap<>();
         Map<String, List<CpuMeter.Cost>> costs = new LinkedHashMap<>();
         Map<String, PerTrial> per = new LinkedHashMap<>();
-        try {
+        PerTrial bare = new PerTrial();
+        BareLoop.Command get = j -> j.get(randomKey());
+        try (BareLoop loop = BareLoop.open(redis, "lab-s3-bare")) {
             for (String client : names) {
                 LoadSubject s = open(redis, client, poolSize, CLIENT_TIMEOUT_MILLIS);
                 open.put(client, s);
@@ -336,10 +366,11 @@ public class S3_pool implements Callable<Integer> {
                 // closed loop until the P50 settles: the JIT has compiled this client's path before any recorded trial
                 Warmup.step(out, "sustained_" + client, warmupMillis, blocking(s));
             }
+            Warmup.step(out, "sustained_" + BARE, warmupMillis, () -> get.send(loop.jedis()));
             for (int trial = 0; trial < t; trial++) {
                 long ms = Trials.share((int) durationMillis, t, trial);
                 List<String> order = Trials.order(names, trial);
-                Progress.step(String.format(java.util.Locale.ROOT, "sustained trial %d/%d: %s, each %s req/s for %.1f s, pool %d", trial + 1, t,
+                Progress.step(String.format(java.util.Locale.ROOT, "sustained trial %d/%d: %s, each %s req/s for %.1f s, pool %d, then the bare loop", trial + 1, t,
                         String.join(" ", order), Results.num(ratePerSecond), ms / 1000.0, poolSize));
                 for (String client : order) {
                     LoadSubject s = open.get(client);
@@ -362,6 +393,10 @@ public class S3_pool implements Callable<Integer> {
                     p.of("get_p99").add(rt.p99Millis());
                     if (client.equals(LETTUCE_POOL)) p.of("borrow_failed").add(borrowWaits.get().failed()); // Jedis: a failed borrow is a request error
                 }
+                loop.run(ratePerSecond, trialWarmupMillis, get); // unrecorded, like the clients' lead-in before each trial
+                BareLoop.Result b = loop.run(ratePerSecond, ms, get);
+                bare.of("get_p50").add(b.p50Millis());
+                bare.of("get_p99").add(b.p99Millis());
             }
             for (String client : names) {
                 LoadSubject s = open.get(client);
@@ -395,6 +430,52 @@ public class S3_pool implements Callable<Integer> {
             System.out.printf("%-13s sustained, %d trials: %s offered, achieved %s, %d of %d errors + unfinished | GET P50 %s, P99 %s | pooled response %s | lag p99 %s%n",
                     client, p50.trials(), Results.num(ratePerSecond), p.of("achieved_rate").estimate().text("req/s"), r.errors() + r.unfinished(), r.scheduled(),
                     p50.text("ms"), p99.text("ms"), rt, Latency.fmt(r.scheduleLagNanos().getValueAtPercentile(99)));
+        }
+        reference(out, redis, names, per, bare);
+    }
+
+    static final String BARE = "bare-jedis";
+
+    /**
+     * The harness's own cost, measured in the same run. Per client, the per-trial ratio of its fixed-rate
+     * GET P50 (response time) to the bare loop's P50 of the same round (paired, so that drift from one round
+     * to the next cancels), as a median with its interval; then once the server's benchmark tool, -c 1 GET
+     * of one pre-populated key, closed loop, and every client's P50 (median of trials) over the tool's.
+     */
+    void reference(Results out, RedisServer redis, List<String> names, Map<String, PerTrial> per, PerTrial bare) {
+        double[] bareP50 = bare.of("get_p50").values();
+        Trials.Estimate bareEstimate = bare.of("get_p50").estimate();
+        out.info("reference", BARE, "get_p50_trials", "ms", bareEstimate);
+        out.info("reference", BARE, "get_p99_trials", "ms", bare.of("get_p99").estimate());
+        System.out.printf("%-13s sustained, %d trials: GET P50 %s (service time, one connection sending from its own thread)%n",
+                BARE, bareEstimate.trials(), bareEstimate.text("ms"));
+        for (String client : names) {
+            double[] p50 = per.get(client).of("get_p50").values();
+            double[] ratio = new double[Math.min(p50.length, bareP50.length)];
+            for (int i = 0; i < ratio.length; i++) ratio[i] = p50[i] / bareP50[i];
+            Trials.Estimate r = Trials.of(ratio);
+            out.info("reference", client, "get_p50_fixed_rate_vs_bare_loop", "ratio", r);
+            System.out.printf("%-13s GET P50 with the fixed-rate harness / bare loop: %s%n", client, r.text("x"));
+        }
+        String unavailable = RedisBenchmark.unavailable(redis);
+        String tool = RedisBenchmark.toolName(redis);
+        out.meta("benchmark_tool", unavailable != null ? unavailable : tool);
+        if (unavailable != null) {
+            Progress.line("benchmark reference " + unavailable + ": skipping the reference ratio");
+            return;
+        }
+        Progress.step(tool + " -c 1 -n " + benchmarkRequests + " GET (reference)");
+        RedisBenchmark.Line l = RedisBenchmark.run(redis, 1, benchmarkRequests, "GET", keyNames[0]);
+        out.info("reference", tool, "get_p50", "ms", l.p50Millis());
+        out.info("reference", tool, "get_p99", "ms", l.p99Millis());
+        out.info("reference", tool, "get_rps", "req/s", l.requestsPerSecond());
+        List<String> all = new ArrayList<>(names);
+        all.add(BARE);
+        for (String client : all) {
+            double p50 = (client.equals(BARE) ? bare : per.get(client)).of("get_p50").estimate().median();
+            // the tool reports whole microseconds in ms, closed loop (back to back): a ratio near 1 means the client and the harness add little
+            out.info("reference", client, "get_p50_vs_redis_benchmark", "ratio", p50 / l.p50Millis());
+            System.out.printf("%-13s GET P50 %.4f ms (median of trials) = %.2f x %s -c 1 (%.3f ms)%n", client, p50, p50 / l.p50Millis(), tool, l.p50Millis());
         }
     }
 

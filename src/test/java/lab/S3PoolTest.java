@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import lab.redis.RedisBenchmark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,30 @@ class S3PoolTest {
             }
         }
         Csv.metrics(out.resolve("metrics.csv")); // every stored verdict re-derives from its interval (an unbounded wait included)
+
+        // the harness's own cost: the bare loop ran in the same 3 rounds, and each client's P50 over it is a ratio per trial
+        Map<String, String> bare = row(m, "reference", "bare-jedis", "get_p50_trials");
+        ScriptRun.assertInterval(bare);
+        assertEquals(3, ScriptRun.trialCount(trials, bare), "the bare loop's P50 of every round is in trials.csv");
+        assertPositiveFinite(bare.get("value"), "bare-jedis get_p50_trials");
+        boolean benchmark = RedisBenchmark.available();
+        for (String c : List.of("jedis", "lettuce", "lettuce-pool")) {
+            Map<String, String> r = row(m, "reference", c, "get_p50_fixed_rate_vs_bare_loop");
+            assertEquals("ratio", r.get("unit"), c);
+            assertEquals("INFO", r.get("status"), c);
+            ScriptRun.assertInterval(r);
+            assertEquals(Trials.MIN_MAX, r.get("interval"), c);
+            assertEquals("3", r.get("trials"), c);
+            assertEquals(3, ScriptRun.trialCount(trials, r), c + ": one ratio per round in trials.csv");
+            for (String col : List.of("value", "ci_low", "ci_high")) assertPositiveFinite(r.get(col), c + " " + col);
+            trials.stream().filter(t -> t.get("test").equals("reference") && t.get("client").equals(c) && t.get("metric").equals("get_p50_fixed_rate_vs_bare_loop"))
+                    .forEach(t -> assertPositiveFinite(t.get("value"), c + " trial " + t.get("trial")));
+            // the server's benchmark tool once per run, when it is installed (without it: skipped, said in run.csv)
+            if (benchmark) assertPositiveFinite(Double.toString(ScriptRun.metric(m, "reference", c, "get_p50_vs_redis_benchmark")), c + " vs redis-benchmark");
+        }
+        if (benchmark) assertPositiveFinite(Double.toString(ScriptRun.metric(m, "reference", "bare-jedis", "get_p50_vs_redis_benchmark")), "bare-jedis vs redis-benchmark");
+        else assertTrue(Files.readString(out.resolve("run.csv")).contains("not installed"), "run.csv says why there is no benchmark reference");
+        assertTrue(o.stdout().contains("GET P50 with the fixed-rate harness / bare loop"), o.stdout());
 
         // past maxWait: BLPOPs holding all 5 connections make other borrowers time out, counted, and the pool survives
         double timeouts = ScriptRun.metric(m, "maxwait", "jedis", "borrow_timeouts");
@@ -150,6 +175,16 @@ class S3PoolTest {
         assertEquals(2000, ScriptRun.metric(m, "exhaustion", "jedis", "borrow_wait_max_set_by_timeout"), 1e-9);
         assertTrue(m.stream().noneMatch(x -> x.get("client").equals("lettuce-pool")));
         assertTrue(Files.readString(out.resolve("run.csv")).contains("timeout_exhaust_borrow_timeout_ms,2000"));
+    }
+
+    static Map<String, String> row(List<Map<String, String>> m, String test, String client, String metric) {
+        return m.stream().filter(r -> r.get("test").equals(test) && r.get("client").equals(client) && r.get("metric").equals(metric))
+                .findFirst().orElseThrow(() -> new AssertionError("no row " + test + "/" + client + "/" + metric));
+    }
+
+    static void assertPositiveFinite(String value, String what) {
+        double v = Double.parseDouble(value);
+        assertTrue(v > 0 && Double.isFinite(v), what + ": " + value);
     }
 
     static String status(List<Map<String, String>> m, String test, String client, String metric) {
