@@ -105,7 +105,7 @@ public class E2_partition implements Callable<Integer> {
     int keyCount;
 
     @Option(names = "--observe-seconds", paramLabel = "S", defaultValue = "5", description = "Reads by the cut instance after it is back (default: ${DEFAULT-VALUE}).")
-    @Quick("1") double observeSeconds;
+    @Quick("0.5") double observeSeconds;
 
     @Option(names = "--clients", split = ",", defaultValue = "jedis,lettuce", converter = ClientKind.Converter.class, description = "Subscriber clients (default: ${DEFAULT-VALUE}).")
     List<ClientKind> clients;

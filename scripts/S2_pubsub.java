@@ -123,7 +123,7 @@ public class S2_pubsub implements Callable<Integer> {
     @Quick("200") long trialWarmupMillis;
 
     @Option(names = "--ramp-max", paramLabel = "PER_S", defaultValue = "51200", description = "Highest rate of the doubling ramp from 200/s (default: ${DEFAULT-VALUE}; 0 = no ramp).")
-    @Quick("1600") int rampMax;
+    @Quick("800") int rampMax;
 
     @Option(names = "--ramp-step-seconds", paramLabel = "S", defaultValue = "2", description = "Duration of each ramp step (default: ${DEFAULT-VALUE}).")
     @Quick("1") int rampStepSeconds;

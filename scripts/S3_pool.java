@@ -17,7 +17,7 @@
 //                                           (100 req/s for 60 s: 6000 requests, --plan-test-seconds), whose failures all
 //                                           fall in the restart run once the client has recovered; the share of the run
 //                                           itself (outage over run length) is reported beside it
-//   ./jbang scripts/S3_pool.java --quick    3 trials: 1 s of load per client and trial, 4 s restart runs (about 1.5 min)
+//   ./jbang scripts/S3_pool.java --quick    3 trials: 1 s of load per client and trial, 3 s restart runs of jedis and lettuce (about 1 min)
 //
 // Load is open-loop (lab.FixedRate): response time counts from each request's intended start
 // (coordinated omission corrected), service time from its real start, schedule lag is the harness's.
@@ -163,13 +163,13 @@ public class S3_pool implements Callable<Integer> {
     List<Client> clients;
 
     @Option(names = "--restart-variants", split = ",", defaultValue = "jedis,jedis-testonborrow,lettuce,lettuce-reject", converter = VariantNames.class,
-            description = "Client settings measured through a Redis restart (default: ${DEFAULT-VALUE}; also: lettuce-queue50). "
+            description = "Client settings measured through a Redis restart (default: ${DEFAULT-VALUE}; quick: jedis,lettuce; also: lettuce-queue50). "
                     + "Empty to skip the restart test.")
-    List<RestartVariant> restartVariants;
+    @Quick("jedis,lettuce") List<RestartVariant> restartVariants;
 
     @Option(names = {"--restart-run-seconds", "--restart-run-s"}, paramLabel = "S", defaultValue = "8",
             description = "Measured seconds of each restart run (one per trial and variant); Redis is killed at 1/3 (default: ${DEFAULT-VALUE}).")
-    @Quick("4") int restartRunSeconds;
+    @Quick("3") int restartRunSeconds;
 
     @Option(names = "--plan-test-seconds", paramLabel = "S", defaultValue = "60",
             description = "Length of the plan's test the restart happens in (its 100 req/s for 60 s): the failed share is the restart run's failed requests over"

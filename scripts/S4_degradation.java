@@ -15,7 +15,7 @@
 //
 //   ./jbang scripts/S4_degradation.java            seed sizes: 100 req/s, 1000 chunks; 5 trials of ~50 s per client
 //                                                  (the L2 hit rate needs ~18 s to refill), about 9-10 min in all
-//   ./jbang scripts/S4_degradation.java --quick    2 trials of ~20 s per client, about 2 min
+//   ./jbang scripts/S4_degradation.java --quick    2 trials of ~15 s per client (100 chunks), no breaker variant, about 1.5 min
 //   ./jbang scripts/S4_degradation.java --network lan   Redis and PostgreSQL each behind a 0.25 ms round trip
 //
 // The API's L2 client has a 250 ms connect/command timeout (--l2-timeout-ms) and its breaker (TieredCache)
@@ -108,7 +108,7 @@ public class S4_degradation implements Callable<Integer> {
     List<String> clients;
 
     @Option(names = "--chunks", paramLabel = "N", defaultValue = "1000", description = "Chunks in PostgreSQL, requested uniformly (default: ${DEFAULT-VALUE}).")
-    @Quick("200") int n;
+    @Quick("100") int n;
 
     @Option(names = "--rate", paramLabel = "REQ_PER_S", defaultValue = "100", description = "Fixed request rate (default: ${DEFAULT-VALUE}).")
     double ratePerSecond;
@@ -118,10 +118,10 @@ public class S4_degradation implements Callable<Integer> {
     @Quick("2") int trials;
 
     @Option(names = "--up-seconds", paramLabel = "S", defaultValue = "3", description = "Load with Redis up before the kill, per trial (default: ${DEFAULT-VALUE}).")
-    @Quick("2") int upS;
+    @Quick("1") int upS;
 
     @Option(names = "--down-seconds", paramLabel = "S", defaultValue = "10", description = "Load with Redis dead, per trial; Lettuce's reconnect back-off grows with it (default: ${DEFAULT-VALUE}).")
-    @Quick("3") int downS;
+    @Quick("2") int downS;
 
     @Option(names = "--recovery-max-seconds", paramLabel = "S", defaultValue = "120",
             description = "Longest wait for the L2 hit rate to return to 80%% after the restart (default: ${DEFAULT-VALUE}; the seed allows 300).")
