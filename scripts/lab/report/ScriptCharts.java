@@ -274,7 +274,7 @@ final class ScriptCharts {
             boolean anyCi = false;
             for (int i = 0; i < variants.size(); i++) anyCi |= (ci[i] = run.ci("restart", variants.get(i), "failed_requests_pct")) != null;
             CategoryChart c = bars("S3 Failed requests during the restart per client variant (target " + Criterion.FAILED_REQUESTS_PCT.targetText() + ")"
-                    + (anyCi ? ": median of trials" : ""), "client variant", "failed requests (% of scheduled)");
+                    + (anyCi ? ": median of trials" : ""), "client variant", "failed requests (% of the plan's 60 s test at the rate)");
             barSeries(c, "failed requests", variants, pct, anyCi ? ci : null);
             c.getStyler().setYAxisMin(0.0);
             categoryThreshold(c, Criterion.FAILED_REQUESTS_PCT, variants);
