@@ -490,14 +490,8 @@ public class S1_basic implements Callable<Integer> {
                 System.out.printf("%-12s %s p50 / bare Jedis loop p50 (the library's cost): %s%n", "bare-lettuce", op.toUpperCase(), l.text("x"));
             }
         }
-        String unavailable = RedisBenchmark.unavailable(redis);
-        String tool = RedisBenchmark.toolName(redis);
-        out.meta("benchmark_tool", unavailable != null ? unavailable : tool);
-        if (unavailable != null) {
-            Progress.line("benchmark reference " + unavailable + ": skipping the reference ratio");
-            return;
-        }
-        out.meta("benchmark_tool", tool);
+        String tool = RedisBenchmark.forReference(out, redis);
+        if (tool == null) return;
         Progress.step(tool + " -c 1 -n " + requests + " (reference)");
         String k = keys.key("bench");
         RedisBenchmark.Line set = RedisBenchmark.run(redis, 1, requests, "SET", k, "value");

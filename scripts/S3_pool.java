@@ -457,13 +457,8 @@ public class S3_pool implements Callable<Integer> {
             out.info("reference", client, "get_p50_fixed_rate_vs_bare_loop", "ratio", r);
             System.out.printf("%-13s GET P50 with the fixed-rate harness / bare loop: %s%n", client, r.text("x"));
         }
-        String unavailable = RedisBenchmark.unavailable(redis);
-        String tool = RedisBenchmark.toolName(redis);
-        out.meta("benchmark_tool", unavailable != null ? unavailable : tool);
-        if (unavailable != null) {
-            Progress.line("benchmark reference " + unavailable + ": skipping the reference ratio");
-            return;
-        }
+        String tool = RedisBenchmark.forReference(out, redis);
+        if (tool == null) return;
         Progress.step(tool + " -c 1 -n " + benchmarkRequests + " GET (reference)");
         RedisBenchmark.Line l = RedisBenchmark.run(redis, 1, benchmarkRequests, "GET", keyNames[0]);
         out.info("reference", tool, "get_p50", "ms", l.p50Millis());

@@ -357,14 +357,8 @@ public class X2_saturation implements Callable<Integer> {
      * at each concurrency measured: the rate the C client reaches on the same box.
      */
     void reference(Results out, RedisServer redis, Keys keys, Set<Integer> concurrency) {
-        String unavailable = RedisBenchmark.unavailable(redis);
-        if (unavailable != null) {
-            out.meta("benchmark_tool", unavailable);
-            Progress.line("benchmark reference " + unavailable);
-            return;
-        }
-        String tool = RedisBenchmark.toolName(redis);
-        out.meta("benchmark_tool", tool);
+        String tool = RedisBenchmark.forReference(out, redis);
+        if (tool == null) return;
         int requests = benchmarkRequests;
         for (int c : concurrency) {
             Progress.step(tool + " -c " + c + " -n " + requests + " GET (closed-loop reference)");

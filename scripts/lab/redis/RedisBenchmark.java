@@ -57,6 +57,18 @@ public final class RedisBenchmark {
         return null;
     }
 
+    /**
+     * The tool for a script's same-run reference, or null when it cannot run against {@code s}; either way
+     * run.csv's {@code benchmark_tool} says which tool or why none, and a skipped reference is printed.
+     */
+    public static String forReference(lab.Results out, RedisServer s) {
+        String unavailable = unavailable(s);
+        out.meta("benchmark_tool", unavailable != null ? unavailable : toolName(s));
+        if (unavailable == null) return toolName(s);
+        lab.Progress.line("benchmark reference " + unavailable + ": skipping the reference ratio");
+        return null;
+    }
+
     /** Runs {@code <tool> -c clients -n requests --csv COMMAND...} and parses its CSV line. */
     public static Line run(RedisServer s, int clients, int requests, String... command) {
         String why = unavailable(s);
